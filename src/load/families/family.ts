@@ -1,0 +1,10 @@
+import type { ArmResource } from '../../snapshot/arm-resource.js';
+import type { TransformContext } from '../context.js';
+
+/** One resource family: the ARM types it understands and how they become nodes and edges. */
+export interface ResourceFamily {
+  name: string;
+  /** Lowercased ARM resource types. */
+  armTypes: readonly string[];
+  transform(resource: ArmResource, context: TransformContext): void;
+}

@@ -1,0 +1,32 @@
+import type { ResourceFamily } from './family.js';
+import { applicationGateways } from './application-gateways.js';
+import { virtualMachines, virtualMachineScaleSets } from './compute.js';
+import { loadBalancers } from './load-balancers.js';
+import { networkInterfaces } from './network-interfaces.js';
+import { networkSecurityGroups } from './network-security-groups.js';
+import { publicIpAddresses } from './public-ip-addresses.js';
+import { resourceContainers } from './resource-containers.js';
+import { virtualNetworks } from './virtual-networks.js';
+
+const applicationSecurityGroups: ResourceFamily = {
+  name: 'application security groups',
+  armTypes: ['microsoft.network/applicationsecuritygroups'],
+  transform(resource, context) {
+    context.addResourceNode(resource, 'ApplicationSecurityGroup', {});
+  },
+};
+
+export const AZURE_FAMILIES: readonly ResourceFamily[] = [
+  resourceContainers,
+  virtualNetworks,
+  networkSecurityGroups,
+  applicationSecurityGroups,
+  publicIpAddresses,
+  networkInterfaces,
+  virtualMachines,
+  virtualMachineScaleSets,
+  loadBalancers,
+  applicationGateways,
+];
+
+export type { ResourceFamily } from './family.js';

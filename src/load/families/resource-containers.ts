@@ -1,0 +1,57 @@
+import type { ArmResource } from '../../snapshot/arm-resource.js';
+import { normalizeId, resourceGroupNodeId, subscriptionIdOf, subscriptionNodeId } from '../../model/ids.js';
+import type { TransformContext } from '../context.js';
+import { asObject, text } from '../raw.js';
+import type { ResourceFamily } from './family.js';
+
+export const resourceContainers: ResourceFamily = {
+  name: 'resource containers',
+  armTypes: ['microsoft.resources/subscriptions', 'microsoft.resources/subscriptions/resourcegroups'],
+  transform(resource, context) {
+    const properties = asObject(resource.properties) ?? {};
+    if (resource.type.toLowerCase() === 'microsoft.resources/subscriptions') {
+      context.addResourceNode(resource, 'Subscription', {
+        subscriptionId: subscriptionIdOf(resource.id) ?? null,
+        displayName: text(properties.displayName) ?? resource.name ?? null,
+        state: text(properties.state),
+      });
+    } else {
+      context.addResourceNode(resource, 'ResourceGroup', {
+        provisioningState: text(properties.provisioningState),
+      });
+    }
+  },
+};
+
+/**
+ * Links every resource to its resource group and subscription, creating bare
+ * container nodes when the snapshot has no resourcecontainers export.
+ */
+export function linkContainers(resources: readonly ArmResource[], context: TransformContext): void {
+  for (const resource of resources) {
+    const match = /^\/subscriptions\/([^/]+)(?:\/resourcegroups\/([^/]+))?/i.exec(resource.id);
+    if (!match?.[1]) continue;
+    const subscriptionId = subscriptionNodeId(match[1]);
+    ensureContainer(context, subscriptionId, 'Subscription', match[1]);
+    const id = normalizeId(resource.id);
+    if (!match[2] || id === subscriptionId) continue;
+    const groupId = resourceGroupNodeId(match[1], match[2]);
+    ensureContainer(context, groupId, 'ResourceGroup', match[2]);
+    context.addEdge(subscriptionId, 'CONTAINS', groupId);
+    if (id !== groupId) context.addEdge(groupId, 'CONTAINS', id);
+  }
+}
+
+function ensureContainer(context: TransformContext, id: string, kind: 'Subscription' | 'ResourceGroup', name: string): void {
+  if (context.nodes.has(id)) return;
+  context.addNode({
+    id,
+    kind,
+    properties: {
+      name: name.toLowerCase(),
+      armType: kind === 'Subscription' ? 'microsoft.resources/subscriptions' : 'microsoft.resources/subscriptions/resourcegroups',
+      subscriptionId: subscriptionIdOf(id) ?? null,
+      synthesized: true,
+    },
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * Node and edge kinds. Node kinds double as Neo4j labels; exposure reports use
+ * them as the asset `kind`.
+ */
+export const NodeKinds = [
+  'Internet',
+  'Subscription',
+  'ResourceGroup',
+  'VirtualNetwork',
+  'Subnet',
+  'NetworkSecurityGroup',
+  'NetworkInterface',
+  'PublicIPAddress',
+  'VirtualMachine',
+  'VirtualMachineScaleSet',
+  'LoadBalancer',
+  'ApplicationGateway',
+  'ApplicationSecurityGroup',
+  /** Any ARM resource whose type reachgraph does not model yet. */
+  'AzureResource',
+] as const;
+export type NodeKind = (typeof NodeKinds)[number];
+
+export const EdgeKinds = [
+  /** Subscription → resource group → resource; virtual network → subnet. */
+  'CONTAINS',
+  /** Network interface, scale set or application gateway → the subnet it sits in. */
+  'IN_SUBNET',
+  /** Network interface → the virtual machine it is attached to. */
+  'ATTACHED_TO',
+  /** Network interface, load balancer or application gateway → its public IP. */
+  'HAS_PUBLIC_IP',
+  /** Subnet, network interface or scale set → the NSG that filters it. */
+  'PROTECTED_BY',
+  /** Load balancer or application gateway → a backend it forwards to. */
+  'ROUTES_TO',
+  /** Virtual network → a peered virtual network. */
+  'PEERED_WITH',
+  /** Network interface → an application security group its ip configuration joins. */
+  'MEMBER_OF',
+  /** Derived by analysis: traffic from the source reaches the target (ports in properties). */
+  'REACHES',
+] as const;
+export type EdgeKind = (typeof EdgeKinds)[number];
+
+/** Which lowercase ARM resource types map to which node kind. */
+export const ArmTypeToKind: Readonly<Record<string, NodeKind>> = {
+  'microsoft.resources/subscriptions': 'Subscription',
+  'microsoft.resources/subscriptions/resourcegroups': 'ResourceGroup',
+  'microsoft.network/virtualnetworks': 'VirtualNetwork',
+  'microsoft.network/virtualnetworks/subnets': 'Subnet',
+  'microsoft.network/networksecuritygroups': 'NetworkSecurityGroup',
+  'microsoft.network/networkinterfaces': 'NetworkInterface',
+  'microsoft.network/publicipaddresses': 'PublicIPAddress',
+  'microsoft.compute/virtualmachines': 'VirtualMachine',
+  'microsoft.compute/virtualmachinescalesets': 'VirtualMachineScaleSet',
+  'microsoft.network/loadbalancers': 'LoadBalancer',
+  'microsoft.network/applicationgateways': 'ApplicationGateway',
+  'microsoft.network/applicationsecuritygroups': 'ApplicationSecurityGroup',
+};
+
+/** Kinds that run code an attacker can land on: the subjects of exposure reports. */
+export const WorkloadKinds: readonly NodeKind[] = ['VirtualMachine', 'VirtualMachineScaleSet'];
+
+/**
+ * Properties that hold structured data as JSON text (graph stores keep only
+ * flat values). Decode them with `readJsonProperty`.
+ */
+export const JsonProperties: Readonly<Partial<Record<NodeKind, readonly string[]>>> = {
+  NetworkSecurityGroup: ['securityRules'],
+  NetworkInterface: ['ipConfigurations'],
+  VirtualMachineScaleSet: ['networkInterfaceConfigurations'],
+  LoadBalancer: ['frontendIPConfigurations', 'backendAddressPools', 'loadBalancingRules', 'inboundNatRules', 'inboundNatPools'],
+  ApplicationGateway: ['frontendIPConfigurations', 'gatewaySubnetIds', 'listeners', 'backendAddressPools', 'routes'],
+};

@@ -1,0 +1,127 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { normalizeId } from '../model/ids.js';
+import { type ArmResource, ArmResourceSchema } from './arm-resource.js';
+
+export interface SnapshotProblem {
+  /** The file, relative to the snapshot root. */
+  path: string;
+  message: string;
+}
+
+export interface AzureSnapshot {
+  root: string;
+  /** Files read, relative to the snapshot root, in a stable order. */
+  files: string[];
+  /** Resources keyed by lowercased id; a later file's copy of an id replaces an earlier one. */
+  resources: ArmResource[];
+  duplicates: number;
+  /** Files or records that could not be used; the rest of the snapshot still loads. */
+  errors: SnapshotProblem[];
+}
+
+export class SnapshotNotFoundError extends Error {
+  constructor(root: string) {
+    super(
+      `No snapshot at ${root}: expected a directory with an azure/ folder of JSON files ` +
+        `(see "Snapshot format" in the README).`,
+    );
+  }
+}
+
+async function listJsonFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((entry) => entry.isFile() && entry.name.toLowerCase().endsWith('.json'))
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort();
+}
+
+/** Node's JSON errors give a character offset; people need a line and column. */
+function describeJsonError(text: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const position = /position (\d+)/.exec(message);
+  if (!position?.[1] || /line \d+/.test(message)) return `malformed JSON: ${message}`;
+  const offset = Number(position[1]);
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - before.lastIndexOf('\n');
+  return `malformed JSON at line ${line}, column ${column}: ${message}`;
+}
+
+/**
+ * The three shapes a file may take: a bare array, an `az graph query` /
+ * Resource Graph REST response (`data`, as objects or as a table), or an ARM
+ * list response (`value`).
+ */
+function recordsOf(document: unknown): unknown[] | string {
+  if (Array.isArray(document)) return document;
+  if (document && typeof document === 'object') {
+    const { data, value } = document as { data?: unknown; value?: unknown };
+    if (Array.isArray(data)) return data;
+    if (Array.isArray(value)) return value;
+    if (data && typeof data === 'object') return tableRows(data);
+  }
+  return 'expected a JSON array of resources, or an object with a "data" or "value" array';
+}
+
+function tableRows(table: object): unknown[] | string {
+  const { columns, rows } = table as { columns?: unknown; rows?: unknown };
+  if (!Array.isArray(columns) || !Array.isArray(rows)) {
+    return 'the "data" object is neither an array nor a Resource Graph table (columns + rows)';
+  }
+  const names = columns.map((column) => String((column as { name?: unknown })?.name ?? ''));
+  return rows.map((row) =>
+    Array.isArray(row) ? Object.fromEntries(names.map((name, index) => [name, row[index]])) : row,
+  );
+}
+
+function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
+  return issues.map((issue) => `${issue.path.map(String).join('.') || 'record'}: ${issue.message}`).join('; ');
+}
+
+export async function readAzureSnapshot(root: string): Promise<AzureSnapshot> {
+  const azureDir = path.join(root, 'azure');
+  const info = await stat(azureDir).catch(() => undefined);
+  if (!info?.isDirectory()) throw new SnapshotNotFoundError(root);
+
+  const files = await listJsonFiles(azureDir);
+  const byId = new Map<string, ArmResource>();
+  const errors: SnapshotProblem[] = [];
+  let duplicates = 0;
+
+  for (const file of files) {
+    const relative = path.relative(root, file);
+    const text = await readFile(file, 'utf8');
+    let document: unknown;
+    try {
+      document = JSON.parse(text);
+    } catch (error) {
+      errors.push({ path: relative, message: describeJsonError(text, error) });
+      continue;
+    }
+    const records = recordsOf(document);
+    if (typeof records === 'string') {
+      errors.push({ path: relative, message: records });
+      continue;
+    }
+    records.forEach((record, index) => {
+      const parsed = ArmResourceSchema.safeParse(record);
+      if (!parsed.success) {
+        errors.push({ path: relative, message: `record ${index} is not an ARM resource: ${describeIssues(parsed.error.issues)}` });
+        return;
+      }
+      const key = normalizeId(parsed.data.id);
+      if (byId.has(key)) duplicates += 1;
+      byId.set(key, parsed.data);
+    });
+  }
+
+  return {
+    root,
+    files: files.map((file) => path.relative(root, file)),
+    resources: [...byId.values()],
+    duplicates,
+    errors,
+  };
+}
