@@ -40,9 +40,11 @@ async function listJsonFiles(dir: string): Promise<string[]> {
 /** Node's JSON errors give a character offset; people need a line and column. */
 function describeJsonError(text: string, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
+  if (/line \d+/.test(message)) return `malformed JSON: ${message}`;
   const position = /position (\d+)/.exec(message);
-  if (!position?.[1] || /line \d+/.test(message)) return `malformed JSON: ${message}`;
-  const offset = Number(position[1]);
+  // "Unexpected end of JSON input" carries no position: the file stops early.
+  const offset = position?.[1] ? Number(position[1]) : /end of JSON/i.test(message) ? text.length : undefined;
+  if (offset === undefined) return `malformed JSON: ${message}`;
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   const column = offset - before.lastIndexOf('\n');

@@ -1,0 +1,34 @@
+import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { computeExposure } from '../../analysis/exposure.js';
+import { ingestSnapshot } from '../../load/ingest.js';
+import { EmbeddedStore } from '../../store/embedded-store.js';
+import { formatExposure } from '../format.js';
+import { type ListenOptions, serveStore } from './serve.js';
+
+export const SAMPLE_SNAPSHOT = fileURLToPath(new URL('../../../examples/contoso', import.meta.url));
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description('load the bundled Contoso sample estate, print its internet exposure and serve the API')
+    .option('--store <file>', 'where to keep the demo graph', '.reachgraph/demo.json')
+    .option('--port <port>', 'port to listen on (env PORT)', process.env.PORT ?? '8080')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--no-serve', 'stop after printing the exposure')
+    .action(async (options: ListenOptions & { store: string; serve: boolean }) => {
+      // The demo always starts from the bundled data, never from a previous run's graph.
+      await rm(options.store, { force: true });
+      const store = await EmbeddedStore.open(options.store);
+      const summary = await ingestSnapshot(SAMPLE_SNAPSHOT, store);
+      console.log(`Loaded the Contoso sample: ${summary.resources} resources → ${summary.nodes} nodes, ${summary.edges} edges.\n`);
+      console.log(formatExposure(computeExposure(await store.readGraph()).report.assets));
+      if (options.serve) {
+        console.log('');
+        await serveStore(store, options);
+      } else {
+        await store.close();
+      }
+    });
+}

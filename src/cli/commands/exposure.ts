@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import { computeExposure } from '../../analysis/exposure.js';
+import { ExposureFilterSchema, filterExposure } from '../../analysis/filter.js';
+import { UsageError } from '../errors.js';
+import { formatExposure } from '../format.js';
+import { readGraphSource } from '../graph-source.js';
+
+interface ExposureOptions {
+  store?: string;
+  json?: boolean;
+  kind?: string;
+  port?: string;
+  width?: string;
+}
+
+export function registerExposure(program: Command): void {
+  program
+    .command('exposure')
+    .description('list the workloads the internet can reach, with ports, width and path')
+    .argument('[source]', 'snapshot directory or graph store file (default: the graph store)')
+    .option('--store <file>', 'graph store file when no source is given')
+    .option('--json', 'print {"assets":[…]} as documented in the README')
+    .option('--kind <kind>', 'only assets of this kind, e.g. VirtualMachine')
+    .option('--port <port>', 'only assets reachable on this TCP/UDP port')
+    .option('--width <width>', 'only wide or narrow exposures')
+    .action(async (source: string | undefined, options: ExposureOptions) => {
+      const filter = ExposureFilterSchema.safeParse({ kind: options.kind, port: options.port, width: options.width });
+      if (!filter.success) throw new UsageError(filter.error.issues.map((issue) => `--${issue.path.join('.')}: ${issue.message}`).join('; '));
+      const { graph, loaded } = await readGraphSource(source, options.store);
+      const report = filterExposure(computeExposure(graph).report, filter.data);
+      console.log(options.json ? JSON.stringify(report, null, 2) : formatExposure(report.assets));
+      if (loaded && loaded.summary.errors.length > 0) {
+        for (const error of loaded.summary.errors) console.error(`reachgraph: ${error.path}: ${error.message}`);
+        process.exitCode = 1;
+      }
+    });
+}

@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import { ingestSnapshot } from '../../load/ingest.js';
+import { openStore } from '../../store/open.js';
+import { formatLoadSummary } from '../format.js';
+import { progressBar } from '../progress.js';
+
+export function registerIngest(program: Command): void {
+  program
+    .command('ingest')
+    .description('load a snapshot directory into the graph store')
+    .argument('<snapshot>', 'snapshot directory (with an azure/ folder)')
+    .option('--store <file>', 'graph store file (env REACHGRAPH_STORE; default .reachgraph/graph.json)')
+    .option('--batch-size <n>', 'nodes or edges per write batch', (value) => Number.parseInt(value, 10), 1000)
+    .option('--json', 'print the load summary as JSON')
+    .action(async (snapshot: string, options: { store?: string; batchSize: number; json?: boolean }) => {
+      const store = await openStore(options.store);
+      const bar = progressBar('Writing graph');
+      try {
+        const summary = await ingestSnapshot(snapshot, store, { batchSize: options.batchSize, onProgress: bar.update });
+        bar.stop();
+        console.log(options.json ? JSON.stringify(summary, null, 2) : formatLoadSummary(summary));
+        // Bad files are reported and skipped so the rest loads; the exit code still tells scripts.
+        if (summary.errors.length > 0) process.exitCode = 1;
+      } finally {
+        bar.stop();
+        await store.close();
+      }
+    });
+}

@@ -1,0 +1,43 @@
+import type { AddressInfo } from 'node:net';
+import type { Command } from 'commander';
+import { startServer } from '../../serve/server.js';
+import type { GraphStore } from '../../store/graph-store.js';
+import { openStore } from '../../store/open.js';
+import { UsageError } from '../errors.js';
+import { VERSION } from '../version.js';
+
+export interface ListenOptions {
+  port: string;
+  host: string;
+}
+
+export function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not ${text}`);
+  return port;
+}
+
+/** Serves until SIGINT/SIGTERM, then closes the store cleanly. */
+export async function serveStore(store: GraphStore, options: ListenOptions): Promise<void> {
+  const server = await startServer({ store, port: parsePort(options.port), host: options.host, version: VERSION });
+  const { address, port } = server.address() as AddressInfo;
+  console.error(`reachgraph API on http://${address.includes(':') ? `[${address}]` : address}:${port}/api/v1/health (store: ${store.location}); Ctrl-C stops it.`);
+  await new Promise<void>((resolve) => {
+    const stop = () => server.close(() => resolve());
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await store.close();
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the HTTP API over the graph store')
+    .option('--store <file>', 'graph store file (env REACHGRAPH_STORE; default .reachgraph/graph.json)')
+    .option('--port <port>', 'port to listen on (env PORT)', process.env.PORT ?? '8080')
+    .option('--host <host>', 'address to bind; 0.0.0.0 exposes the API to the network', '127.0.0.1')
+    .action(async (options: ListenOptions & { store?: string }) => {
+      await serveStore(await openStore(options.store), options);
+    });
+}

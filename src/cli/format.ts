@@ -1,0 +1,59 @@
+import type { ExposedAsset, ExposedPort } from '../analysis/exposure.js';
+import type { LoadSummary } from '../load/ingest.js';
+
+export function formatPorts(ports: readonly ExposedPort[]): string {
+  return ports
+    .map((port) => {
+      if (port.protocol === 'icmp') return 'icmp';
+      const range = port.from === port.to ? `${port.from}` : port.from === 0 && port.to === 65535 ? 'all' : `${port.from}-${port.to}`;
+      return `${port.protocol}/${range}`;
+    })
+    .join(' ');
+}
+
+/** A plain-text table; the last column may run long. */
+export function table(headers: readonly string[], rows: readonly string[][]): string {
+  const widths = headers.map((header, column) =>
+    column === headers.length - 1 ? 0 : Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n');
+}
+
+function shortName(id: string): string {
+  return id === 'internet' ? 'internet' : (id.split('/').pop() ?? id);
+}
+
+export function formatExposure(assets: readonly ExposedAsset[]): string {
+  if (assets.length === 0) return 'No workload is reachable from the internet.';
+  const rows = assets.map((asset) => [asset.name, asset.kind, asset.width, formatPorts(asset.ports), asset.path.map(shortName).join(' → ')]);
+  return `${table(['ASSET', 'KIND', 'WIDTH', 'PORTS', 'PATH'], rows)}\n\n${assets.length} internet-reachable workload(s).`;
+}
+
+export function formatLoadSummary(summary: LoadSummary): string {
+  const lines = [
+    `Loaded ${summary.snapshot} into ${summary.store}: ${summary.resources} resources from ${summary.files} files → ${summary.nodes} nodes, ${summary.edges} edges.`,
+  ];
+  const kinds = Object.entries(summary.nodesByKind).sort(([a], [b]) => a.localeCompare(b));
+  lines.push(table(['KIND', 'NODES'], kinds.map(([kind, count]) => [kind, String(count)])));
+  const unknown = Object.entries(summary.unknownTypes);
+  if (unknown.length > 0) {
+    lines.push(`\nKept as generic AzureResource nodes (types reachgraph does not model yet):`);
+    for (const [type, count] of unknown.sort()) lines.push(`  ${type}: ${count}`);
+  }
+  if (summary.duplicateResources > 0) lines.push(`\n${summary.duplicateResources} resource(s) appeared in more than one file; the last copy was kept.`);
+  if (summary.warnings.length > 0) {
+    lines.push(`\n${summary.warnings.length} warning(s):`);
+    for (const warning of summary.warnings.slice(0, 20)) lines.push(`  ${warning.subject}: ${warning.message}`);
+    if (summary.warnings.length > 20) lines.push(`  … and ${summary.warnings.length - 20} more (use --json for all)`);
+  }
+  if (summary.errors.length > 0) {
+    lines.push(`\n${summary.errors.length} error(s); the rest of the snapshot was loaded:`);
+    for (const error of summary.errors) lines.push(`  ${error.path}: ${error.message}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,45 @@
+import { Command, CommanderError } from 'commander';
+import { AnalysisInputError } from '../analysis/network-view.js';
+import { SnapshotNotFoundError } from '../snapshot/read-azure.js';
+import { StoreError } from '../store/graph-store.js';
+import { registerDemo } from './commands/demo.js';
+import { registerExposure } from './commands/exposure.js';
+import { registerIngest } from './commands/ingest.js';
+import { registerServe } from './commands/serve.js';
+import { UsageError } from './errors.js';
+import { VERSION } from './version.js';
+
+export function buildProgram(): Command {
+  const program = new Command('reachgraph')
+    .description('Exact internet reachability and attack paths for Azure and AKS')
+    .version(VERSION)
+    .exitOverride()
+    .showHelpAfterError('(run reachgraph --help for usage)');
+  registerIngest(program);
+  registerExposure(program);
+  registerServe(program);
+  registerDemo(program);
+  return program;
+}
+
+const EXPECTED_ERRORS = [UsageError, StoreError, SnapshotNotFoundError, AnalysisInputError];
+
+/** Runs the CLI and returns the exit code: 0 ok, 1 failed or partial input, 2 usage error. */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync([...argv]);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof UsageError) {
+      console.error(`reachgraph: ${error.message}`);
+      return 2;
+    }
+    if (EXPECTED_ERRORS.some((type) => error instanceof type)) {
+      console.error(`reachgraph: ${(error as Error).message}`);
+      return 1;
+    }
+    console.error(`reachgraph: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return 1;
+  }
+}

@@ -1,0 +1,93 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { ExposureResult } from '../analysis/exposure.js';
+import { ExposureFilterSchema, filterExposure } from '../analysis/filter.js';
+import { normalizeId } from '../model/ids.js';
+import type { GraphStore } from '../store/graph-store.js';
+
+export interface ApiContext {
+  store: GraphStore;
+  /** The current exposure results; the server computes them once and reuses them. */
+  exposure(): Promise<ExposureResult>;
+  version: string;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> {
+  const result = schema.safeParse(query);
+  if (!result.success) {
+    const details = result.error.issues.map((issue) => ({ parameter: issue.path.join('.') || null, message: issue.message }));
+    throw new HttpError(400, 'invalid_parameter', details.map((d) => `${d.parameter ?? 'query'}: ${d.message}`).join('; '), details);
+  }
+  return result.data;
+}
+
+/** Express decodes one path segment per parameter; ARM ids have many, so the id is the rest of the path. */
+function assetIdFrom(request: Request): string {
+  const segments = (request.params as { id?: string[] }).id ?? [];
+  const joined = segments.join('/');
+  return joined === 'internet' ? joined : normalizeId(joined.startsWith('/') ? joined : `/${joined}`);
+}
+
+export function createApp(context: ApiContext): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.get('/api/v1/health', async (_request, response) => {
+    const counts = await context.store.countNodesByKind();
+    response.json({
+      status: 'ok',
+      version: context.version,
+      store: context.store.location,
+      nodes: Object.values(counts).reduce((sum, count) => sum + count, 0),
+    });
+  });
+
+  app.get('/api/v1/exposure', async (request, response) => {
+    const filter = parseQuery(ExposureFilterSchema.strict(), request.query);
+    const { report } = await context.exposure();
+    response.json(filterExposure(report, filter));
+  });
+
+  app.get('/api/v1/assets/*id', async (request, response) => {
+    const id = assetIdFrom(request);
+    const node = await context.store.getNode(id);
+    if (!node) throw new HttpError(404, 'not_found', `No asset with id ${id}. Ids are lowercased ARM ids, URL-encoded or as path segments.`);
+    const [neighbours, { report }] = await Promise.all([context.store.neighbours(id), context.exposure()]);
+    response.json({
+      asset: node,
+      neighbours: neighbours.map((neighbour) => ({
+        direction: neighbour.direction,
+        edge: neighbour.edge.kind,
+        properties: neighbour.edge.properties,
+        node: { id: neighbour.node.id, kind: neighbour.node.kind, name: neighbour.node.properties.name ?? null },
+      })),
+      exposure: report.assets.find((asset) => asset.id === id) ?? null,
+    });
+  });
+
+  app.use('/api', (request) => {
+    throw new HttpError(404, 'not_found', `No API route ${request.method} ${request.path}.`);
+  });
+
+  app.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
+    if (error instanceof HttpError) {
+      response.status(error.status).json({ error: { code: error.code, message: error.message, details: error.details } });
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    response.status(500).json({ error: { code: 'internal', message } });
+  });
+  return app;
+}
