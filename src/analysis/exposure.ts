@@ -48,7 +48,11 @@ export function mergePorts(ports: readonly ExposedPort[]): ExposedPort[] {
 }
 
 function entryKey(entry: EntryPoint): string {
-  return [entry.type, entry.publicIpId, entry.forwarder, entry.frontendPorts?.from, entry.frontendPorts?.to, entry.decidedBy.join(',')].join('|');
+  return [entry.type, entry.publicIpId, entry.forwarder, entry.frontendPorts?.from, entry.frontendPorts?.to].join('|');
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)].sort();
 }
 
 export function computeExposure(graph: GraphBatch): ExposureResult {
@@ -97,6 +101,8 @@ export function computeExposure(graph: GraphBatch): ExposureResult {
       name: typeof node?.properties.name === 'string' ? node.properties.name : assetId,
       entryPoints: [...entries.values()].map(({ entry, reaches: group }) => ({
         ...entry,
+        decidedBy: unique(group.flatMap((reach) => reach.entry.decidedBy)),
+        sources: unique(group.flatMap((reach) => reach.entry.sources)),
         width: group.some((reach) => reach.width === 'wide') ? 'wide' : 'narrow',
         ports: mergePorts(group),
       })),
