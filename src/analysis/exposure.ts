@@ -8,7 +8,7 @@ import type { GraphBatch } from '../model/graph.js';
 import { INTERNET_ID } from '../model/ids.js';
 import type { NodeKind } from '../model/kinds.js';
 import { buildNetworkView } from './network-view.js';
-import type { Protocol } from './nsg.js';
+import { PROTOCOLS, type Protocol } from './nsg.js';
 import { mergeRanges, type PortRange } from './ports.js';
 import { BackendIndex, reachThroughApplicationGateways, reachThroughLoadBalancers } from './reach-forwarders.js';
 import { AdmissionCache, type EntryPoint, type Reach, reachThroughNicPublicIps, reachThroughScaleSetPublicIps, type Width } from './reach.js';
@@ -26,7 +26,7 @@ export interface ExposedAsset {
   path: string[];
   name: string;
   /** Every way in: the public IP, forwarder, client ports and the NSG rules that admitted it. */
-  entryPoints: Array<EntryPoint & { ports: ExposedPort[]; width: Width }>;
+  entryPoints: Array<EntryPoint & { ports: Array<ExposedPort & { width: Width }>; width: Width }>;
 }
 
 export interface ExposureReport {
@@ -42,7 +42,7 @@ export interface ExposureResult {
 }
 
 export function mergePorts(ports: readonly ExposedPort[]): ExposedPort[] {
-  return (['tcp', 'udp', 'icmp'] as const).flatMap((protocol) =>
+  return PROTOCOLS.flatMap((protocol) =>
     mergeRanges(ports.filter((port) => port.protocol === protocol)).map((range) => ({ protocol, from: range.from, to: range.to })),
   );
 }
@@ -104,7 +104,9 @@ export function computeExposure(graph: GraphBatch): ExposureResult {
         decidedBy: unique(group.flatMap((reach) => reach.entry.decidedBy)),
         sources: unique(group.flatMap((reach) => reach.entry.sources)),
         width: group.some((reach) => reach.width === 'wide') ? 'wide' : 'narrow',
-        ports: mergePorts(group),
+        ports: (['wide', 'narrow'] as const)
+          .flatMap((width) => mergePorts(group.filter((reach) => reach.width === width)).map((port) => ({ ...port, width })))
+          .sort((a, b) => PROTOCOLS.indexOf(a.protocol) - PROTOCOLS.indexOf(b.protocol) || a.from - b.from),
       })),
     });
   }

@@ -45,9 +45,14 @@ function backendAddressPools(raw: unknown, lbId: string, context: TransformConte
         fqdn: null,
       };
     });
-    const byAddress = addresses.flatMap((address) =>
-      address.ipAddress ? context.ipConfigurationsWithPrivateIp(address.ipAddress, address.virtualNetworkId) : [],
-    );
+    // Pool members may be named by ip configuration or by private address within a virtual network.
+    const byAddress = objects(properties.loadBalancerBackendAddresses).flatMap((address) => {
+      const addressProperties = propertiesOf(address);
+      const ipConfigurationId = refId(addressProperties.networkInterfaceIPConfiguration);
+      const ipAddress = text(addressProperties.ipAddress);
+      if (ipConfigurationId) return [ipConfigurationId];
+      return ipAddress ? context.ipConfigurationsWithPrivateIp(ipAddress, refId(addressProperties.virtualNetwork)) : [];
+    });
     return {
       id: childId(item, lbId, 'backendAddressPools'),
       name: text(item.name) ?? 'pool',

@@ -1,0 +1,66 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ExposureReport } from '../../src/analysis/exposure.js';
+import { contosoExpectedExposure, contosoExpectedPaths, contosoNotExposed } from '../fixtures/contoso-expected.js';
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '../..');
+
+/** Runs the built CLI exactly as a user would (`npm test` builds dist/ before vitest). */
+async function reachgraph(...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return run(process.execPath, [path.join(root, 'bin/reachgraph.js'), ...args], { cwd: root });
+}
+
+const VIA_TYPE = { PublicIPAddress: 'public-ip', LoadBalancer: 'load-balancer', ApplicationGateway: 'application-gateway' } as const;
+
+describe('the Contoso sample estate, end to end through the CLI', () => {
+  let report: ExposureReport;
+  beforeAll(async () => {
+    const { stdout } = await reachgraph('exposure', 'examples/contoso', '--json');
+    report = JSON.parse(stdout) as ExposureReport;
+  });
+
+  it('exposure --json lists exactly the expected workloads, ports and widths', () => {
+    const actual = report.assets.map(({ id, kind, width, ports }) => ({ id, kind, width, ports }));
+    const expected = [...contosoExpectedExposure].sort((a, b) => a.id.localeCompare(b.id));
+    expect(actual).toEqual(expected);
+  });
+
+  it('every path starts at internet and ends at the asset', () => {
+    for (const asset of report.assets) {
+      expect(asset.path[0]).toBe('internet');
+      expect(asset.path.at(-1)).toBe(asset.id);
+    }
+  });
+
+  it('workloads whose NSGs close every way in are absent (public IP alone is not exposure)', () => {
+    const ids = new Set(report.assets.map((asset) => asset.id));
+    for (const id of contosoNotExposed) expect(ids.has(id)).toBe(false);
+  });
+
+  it('every way in is explained with its entry, client ports, backend ports and width', () => {
+    for (const expected of contosoExpectedPaths) {
+      const asset = report.assets.find((candidate) => candidate.id === expected.workload);
+      const match = asset?.entryPoints.find(
+        (entry) =>
+          entry.type === VIA_TYPE[expected.via] &&
+          (expected.via === 'PublicIPAddress' ? entry.publicIpId === expected.entry : entry.forwarder?.startsWith(`${expected.entry}/`)) &&
+          (expected.via === 'PublicIPAddress' || (entry.frontendPorts?.from === expected.frontend.from && entry.frontendPorts?.to === expected.frontend.to)) &&
+          entry.ports.some(
+            (port) => port.protocol === expected.protocol && port.width === expected.width && port.from <= expected.backend.from && expected.backend.to <= port.to,
+          ),
+      );
+      expect(match, `${expected.workload} via ${expected.via} ${expected.protocol}/${expected.backend.from}`).toBeDefined();
+    }
+  });
+
+  it('ingest into a store, then exposure from the store, gives the same report', async () => {
+    const store = path.join(await import('node:os').then((os) => os.tmpdir()), `reachgraph-e2e-${process.pid}.json`);
+    await reachgraph('ingest', 'examples/contoso', '--store', store);
+    const { stdout } = await reachgraph('exposure', '--store', store, '--json');
+    expect(JSON.parse(stdout)).toEqual(report);
+    await import('node:fs/promises').then((fs) => fs.rm(store, { force: true }));
+  });
+});
