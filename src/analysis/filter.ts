@@ -5,7 +5,12 @@ import type { ExposedAsset, ExposureReport } from './exposure.js';
 export const ExposureFilterSchema = z.object({
   kind: z.enum(NodeKinds).optional(),
   /** A TCP or UDP port the asset must be reachable on. */
-  port: z.coerce.number().int().min(0).max(65535).optional(),
+  port: z
+    .string()
+    .regex(/^\d{1,5}$/, 'must be a port number from 0 to 65535')
+    .transform(Number)
+    .refine((port) => port <= 65535, 'must be a port number from 0 to 65535')
+    .optional(),
   width: z.enum(['wide', 'narrow']).optional(),
 });
 export type ExposureFilter = z.infer<typeof ExposureFilterSchema>;

@@ -20,6 +20,12 @@ export interface CompiledRule {
   ports: PortRange[];
   /** Only a rule covering every port applies to ICMP, which has none. */
   allPorts: boolean;
+  /**
+   * Clients choose their source port: a Deny limited to some source ports never
+   * closes a port to an attacker (it is dropped), while an Allow limited to some
+   * still admits one who picks them.
+   */
+  allSourcePorts: boolean;
   sources: RuleSource[];
   destinations: PrefixClass[];
   destinationAsgIds: string[];
@@ -45,7 +51,8 @@ export function compileLayer(layer: { id: string; name: string; rules: readonly 
   const rules = layer.rules
     .filter((rule) => rule.direction === 'Inbound')
     .sort((a, b) => a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .map((rule) => compileRule(layer, rule));
+    .map((rule) => compileRule(layer, rule))
+    .filter((rule) => rule.allow || rule.allSourcePorts);
   const compiled: CompiledLayer = { serial: nextSerial++, id: layer.id, name: layer.name, rules };
   compiledLayers.set(layer.rules, compiled);
   return compiled;
@@ -60,6 +67,7 @@ function compileRule(layer: { id: string; name: string }, rule: SecurityRule): C
       protocols: ruleProtocols(rule.protocol),
       ports,
       allPorts: coversAllPorts(ports),
+      allSourcePorts: coversAllPorts(mergeRanges(rule.sourcePortRanges.map(parsePortRange))),
       sources: rule.sourceAddressPrefixes.map((text) => {
         const prefix = classifyPrefix(text);
         return { prefix, name: sourceName(prefix) };

@@ -57,6 +57,7 @@ export interface IngestOptions {
 /** Writes a transformed graph into a store in batches: all nodes first, so every edge finds its ends. */
 export async function writeGraph(store: GraphStore, graph: GraphBatch, options: IngestOptions = {}): Promise<void> {
   const batchSize = options.batchSize ?? 1000;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batch size must be a whole number of at least 1, not ${batchSize}`);
   const total = graph.nodes.length + graph.edges.length;
   let written = 0;
   for (let start = 0; start < graph.nodes.length; start += batchSize) {

@@ -19,6 +19,8 @@ export interface SecurityRule {
   sourceApplicationSecurityGroupIds: string[];
   destinationAddressPrefixes: string[];
   destinationApplicationSecurityGroupIds: string[];
+  /** Client-side ports, same forms as destination ports; `*` when the export leaves them out. */
+  sourcePortRanges: string[];
   /** `*`, `80` or `8000-8100`; the singular and plural ARM fields merged. */
   destinationPortRanges: string[];
   /** True for the six rules Azure adds to every NSG. */
@@ -153,6 +155,7 @@ function defaultRule(
     sourceApplicationSecurityGroupIds: [],
     destinationAddressPrefixes: [destination],
     destinationApplicationSecurityGroupIds: [],
+    sourcePortRanges: ['*'],
     destinationPortRanges: ['*'],
     isDefault: true,
   };

@@ -2,7 +2,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { z } from 'zod';
 import type { ExposureResult } from '../analysis/exposure.js';
 import { ExposureFilterSchema, filterExposure } from '../analysis/filter.js';
-import { normalizeId } from '../model/ids.js';
+import { INTERNET_ID, normalizeId } from '../model/ids.js';
 import type { GraphStore } from '../store/graph-store.js';
 
 export interface ApiContext {
@@ -26,7 +26,11 @@ class HttpError extends Error {
 function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> {
   const result = schema.safeParse(query);
   if (!result.success) {
-    const details = result.error.issues.map((issue) => ({ parameter: issue.path.join('.') || null, message: issue.message }));
+    const details = result.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({ parameter: key, message: 'unknown parameter' }))
+        : [{ parameter: issue.path.join('.') || null, message: issue.message }],
+    );
     throw new HttpError(400, 'invalid_parameter', details.map((d) => `${d.parameter ?? 'query'}: ${d.message}`).join('; '), details);
   }
   return result.data;
@@ -36,7 +40,8 @@ function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> 
 function assetIdFrom(request: Request): string {
   const segments = (request.params as { id?: string[] }).id ?? [];
   const joined = segments.join('/');
-  return joined === 'internet' ? joined : normalizeId(joined.startsWith('/') ? joined : `/${joined}`);
+  const id = normalizeId(joined);
+  return id === INTERNET_ID || id.startsWith('/') ? id : `/${id}`;
 }
 
 export function createApp(context: ApiContext): express.Express {
@@ -77,8 +82,8 @@ export function createApp(context: ApiContext): express.Express {
     });
   });
 
-  app.use('/api', (request) => {
-    throw new HttpError(404, 'not_found', `No API route ${request.method} ${request.path}.`);
+  app.use((request) => {
+    throw new HttpError(404, 'not_found', `No route ${request.method} ${request.originalUrl.split('?')[0]}. The API lives under /api/v1.`);
   });
 
   app.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
@@ -87,6 +92,12 @@ export function createApp(context: ApiContext): express.Express {
       return;
     }
     const message = error instanceof Error ? error.message : String(error);
+    // Express marks its own request errors (bad URL encoding, bad JSON body) with a 4xx status.
+    const status = (error as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      response.status(status).json({ error: { code: 'bad_request', message } });
+      return;
+    }
     response.status(500).json({ error: { code: 'internal', message } });
   });
   return app;

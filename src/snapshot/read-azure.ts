@@ -1,4 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { type ParseError, parseTree } from 'jsonc-parser';
 import path from 'node:path';
 import { normalizeId } from '../model/ids.js';
 import { type ArmResource, ArmResourceSchema } from './arm-resource.js';
@@ -31,24 +32,30 @@ export class SnapshotNotFoundError extends Error {
 
 async function listJsonFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries
-    .filter((entry) => entry.isFile() && entry.name.toLowerCase().endsWith('.json'))
-    .map((entry) => path.join(entry.parentPath, entry.name))
-    .sort();
+  const files: string[] = [];
+  for (const entry of entries) {
+    if (!entry.name.toLowerCase().endsWith('.json')) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    if (entry.isFile() || (entry.isSymbolicLink() && (await stat(file).catch(() => undefined))?.isFile())) files.push(file);
+  }
+  return files.sort();
 }
 
-/** Node's JSON errors give a character offset; people need a line and column. */
+/**
+ * Node's JSON errors rarely say where the problem is; jsonc-parser (strict
+ * mode) finds the offset of the first error, which becomes a line and column.
+ */
 function describeJsonError(text: string, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  if (/line \d+/.test(message)) return `malformed JSON: ${message}`;
-  const position = /position (\d+)/.exec(message);
-  // "Unexpected end of JSON input" carries no position: the file stops early.
-  const offset = position?.[1] ? Number(position[1]) : /end of JSON/i.test(message) ? text.length : undefined;
-  if (offset === undefined) return `malformed JSON: ${message}`;
-  const before = text.slice(0, offset);
+  const errors: ParseError[] = [];
+  parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (!first) return `malformed JSON: ${message}`;
+  const before = text.slice(0, first.offset);
   const line = before.split('\n').length;
-  const column = offset - before.lastIndexOf('\n');
-  return `malformed JSON at line ${line}, column ${column}: ${message}`;
+  const column = first.offset - before.lastIndexOf('\n');
+  const reason = message.replace(/ (?:in JSON )?at position \d+(?: \(line \d+ column \d+\))?/, '');
+  return `malformed JSON at line ${line}, column ${column}: ${reason}`;
 }
 
 /**
@@ -94,7 +101,8 @@ export async function readAzureSnapshot(root: string): Promise<AzureSnapshot> {
 
   for (const file of files) {
     const relative = path.relative(root, file);
-    const text = await readFile(file, 'utf8');
+    // Windows tools (PowerShell's Out-File) start UTF-8 files with a byte-order mark.
+    const text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
     let document: unknown;
     try {
       document = JSON.parse(text);

@@ -23,6 +23,9 @@ const FORMAT_VERSION = 1;
 
 /** The in-process store: a graphology multigraph, persisted as one JSON file. */
 export class EmbeddedStore implements GraphStore {
+  private pendingFlush: Promise<void> = Promise.resolve();
+  private flushes = 0;
+
   private constructor(
     private readonly graph: StoreGraph,
     private readonly file: string | null,
@@ -46,7 +49,7 @@ export class EmbeddedStore implements GraphStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new EmbeddedStore(newGraph(), file);
       throw new StoreError(`Cannot read the graph store ${file}: ${(error as Error).message}`);
     }
-    let document: { format?: unknown; version?: unknown; graph?: SerializedGraph<NodeAttributes, EdgeAttributes> };
+    let document: { format?: unknown; version?: unknown; graph?: SerializedGraph<NodeAttributes, EdgeAttributes> } | null;
     try {
       document = JSON.parse(text);
     } catch (error) {
@@ -55,14 +58,21 @@ export class EmbeddedStore implements GraphStore {
           `Move it aside and run "reachgraph ingest <snapshot>" again to rebuild it.`,
       );
     }
-    if (document.format !== FORMAT || document.version !== FORMAT_VERSION || !document.graph) {
+    if (document?.format !== FORMAT || document.version !== FORMAT_VERSION || !document.graph) {
       throw new StoreError(
         `${file} is not a reachgraph graph store (format ${FORMAT} v${FORMAT_VERSION}). ` +
           `Point --store at a store file, or rebuild it with "reachgraph ingest <snapshot>".`,
       );
     }
     const graph = newGraph();
-    graph.import(document.graph);
+    try {
+      graph.import(document.graph);
+    } catch (error) {
+      throw new StoreError(
+        `The graph store ${file} is damaged (${(error as Error).message}). ` +
+          `Move it aside and run "reachgraph ingest <snapshot>" again to rebuild it.`,
+      );
+    }
     return new EmbeddedStore(graph, file);
   }
 
@@ -97,7 +107,7 @@ export class EmbeddedStore implements GraphStore {
   async neighbours(id: string, kinds?: readonly EdgeKind[]): Promise<Neighbour[]> {
     if (!this.graph.hasNode(id)) return [];
     const result: Neighbour[] = [];
-    this.graph.forEachEdge(id, (key, attributes, source, target) => {
+    this.graph.forEachEdge(id, (_key, attributes, source, target) => {
       if (kinds && !kinds.includes(attributes.kind)) return;
       const outgoing = source === id;
       result.push({
@@ -111,7 +121,7 @@ export class EmbeddedStore implements GraphStore {
 
   async readGraph(): Promise<GraphBatch> {
     const nodes: GraphNode[] = this.graph.mapNodes((id, attributes) => ({ id, kind: attributes.kind, properties: attributes.properties }));
-    const edges: GraphEdge[] = this.graph.mapEdges((key, attributes, source, target) => ({
+    const edges: GraphEdge[] = this.graph.mapEdges((_key, attributes, source, target) => ({
       source,
       target,
       kind: attributes.kind,
@@ -122,20 +132,28 @@ export class EmbeddedStore implements GraphStore {
 
   async countNodesByKind(): Promise<Record<string, number>> {
     const counts: Record<string, number> = {};
-    this.graph.forEachNode((id, attributes) => {
+    this.graph.forEachNode((_id, attributes) => {
       counts[attributes.kind] = (counts[attributes.kind] ?? 0) + 1;
     });
     return counts;
   }
 
-  /** Writes to a temporary file first so a crash never leaves a half-written store. */
-  async flush(): Promise<void> {
-    if (!this.file) return;
-    await mkdir(path.dirname(path.resolve(this.file)), { recursive: true });
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    const document = { format: FORMAT, version: FORMAT_VERSION, graph: this.graph.export() };
-    await writeFile(temporary, JSON.stringify(document));
-    await rename(temporary, this.file);
+  /**
+   * Writes to a temporary file first so a crash never leaves a half-written
+   * store; flushes are serialised so the last one always wins.
+   */
+  flush(): Promise<void> {
+    const file = this.file;
+    if (!file) return Promise.resolve();
+    const write = async () => {
+      await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+      const temporary = `${file}.${process.pid}.${(this.flushes += 1)}.tmp`;
+      const document = { format: FORMAT, version: FORMAT_VERSION, graph: this.graph.export() };
+      await writeFile(temporary, JSON.stringify(document));
+      await rename(temporary, file);
+    };
+    this.pendingFlush = this.pendingFlush.then(write, write);
+    return this.pendingFlush;
   }
 
   async close(): Promise<void> {}

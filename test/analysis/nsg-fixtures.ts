@@ -18,6 +18,7 @@ export function rule(input: RuleInput): SecurityRule {
     sourceApplicationSecurityGroupIds: [],
     destinationAddressPrefixes: ['*'],
     destinationApplicationSecurityGroupIds: [],
+    sourcePortRanges: ['*'],
     destinationPortRanges: ['*'],
     isDefault: false,
     ...input,

@@ -291,3 +291,28 @@ describe('destination prefixes (matched against the private address)', () => {
     expect(inbound([layer], INTERNET, other)).toEqual([]);
   });
 });
+
+describe('source ports (clients choose them)', () => {
+  it('a Deny limited to some source ports does not close the port to a client using another source port', () => {
+    const layer = nsg(
+      'nsg',
+      deny('deny-from-sp-1024', 100, { sourcePortRanges: ['1024-2048'], destinationPortRanges: ['443'] }),
+      allow('https', 200, { sourceAddressPrefixes: ['Internet'], destinationPortRanges: ['443'] }),
+    );
+    expect(tcpPorts(inbound([layer]))).toEqual([[443, 443]]);
+  });
+
+  it('a Deny on every source port (`*`, 0-65535) closes the port', () => {
+    const layer = nsg(
+      'nsg',
+      deny('deny-all-sp', 100, { sourcePortRanges: ['0-65535'], destinationPortRanges: ['443'] }),
+      allow('https', 200, { sourceAddressPrefixes: ['Internet'], destinationPortRanges: ['443'] }),
+    );
+    expect(tcpPorts(inbound([layer]))).toEqual([]);
+  });
+
+  it('an Allow limited to some source ports still admits a client that picks them', () => {
+    const layer = nsg('nsg', allow('https-from-sp', 100, { sourcePortRanges: ['50000'], destinationPortRanges: ['443'] }));
+    expect(tcpPorts(inbound([layer]))).toEqual([[443, 443]]);
+  });
+});

@@ -1,8 +1,15 @@
 import type { Command } from 'commander';
 import { ingestSnapshot } from '../../load/ingest.js';
 import { openStore } from '../../store/open.js';
+import { UsageError } from '../errors.js';
 import { formatLoadSummary } from '../format.js';
 import { progressBar } from '../progress.js';
+
+function parseBatchSize(value: string): number {
+  const size = Number(value);
+  if (!Number.isInteger(size) || size < 1) throw new UsageError(`--batch-size must be a whole number of at least 1, not ${value}`);
+  return size;
+}
 
 export function registerIngest(program: Command): void {
   program
@@ -10,7 +17,7 @@ export function registerIngest(program: Command): void {
     .description('load a snapshot directory into the graph store')
     .argument('<snapshot>', 'snapshot directory (with an azure/ folder)')
     .option('--store <file>', 'graph store file (env REACHGRAPH_STORE; default .reachgraph/graph.json)')
-    .option('--batch-size <n>', 'nodes or edges per write batch', (value) => Number.parseInt(value, 10), 1000)
+    .option('--batch-size <n>', 'nodes or edges per write batch', parseBatchSize, 1000)
     .option('--json', 'print the load summary as JSON')
     .action(async (snapshot: string, options: { store?: string; batchSize: number; json?: boolean }) => {
       const store = await openStore(options.store);

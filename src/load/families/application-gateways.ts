@@ -87,7 +87,7 @@ export const applicationGateways: ResourceFamily = {
   name: 'application gateways',
   armTypes: ['microsoft.network/applicationgateways'],
   transform(resource, context) {
-    const properties = asObject(resource.properties) ?? {};
+    const properties = propertiesOf(resource);
     const gatewayId = normalizeId(resource.id);
     const sku = asObject(properties.sku);
     const frontends = frontendIPConfigurations(properties.frontendIPConfigurations, gatewayId, context);

@@ -11,7 +11,7 @@ export const virtualMachines: ResourceFamily = {
   name: 'virtual machines',
   armTypes: ['microsoft.compute/virtualmachines'],
   transform(resource, context) {
-    const properties = asObject(resource.properties) ?? {};
+    const properties = propertiesOf(resource);
     const networkInterfaceIds = refIds(asObject(properties.networkProfile)?.networkInterfaces);
     const storageProfile = asObject(properties.storageProfile);
     const vmId = context.addResourceNode(resource, 'VirtualMachine', {
@@ -55,7 +55,7 @@ export const virtualMachineScaleSets: ResourceFamily = {
   name: 'virtual machine scale sets',
   armTypes: ['microsoft.compute/virtualmachinescalesets'],
   transform(resource, context) {
-    const properties = asObject(resource.properties) ?? {};
+    const properties = propertiesOf(resource);
     const profile = asObject(properties.virtualMachineProfile);
     const nicConfigurations = objects(asObject(profile?.networkProfile)?.networkInterfaceConfigurations).map(scaleSetNicConfiguration);
     const scaleSetId = context.addResourceNode(resource, 'VirtualMachineScaleSet', {

@@ -8,7 +8,7 @@ import type {
   LoadBalancingRule,
 } from '../../model/network.js';
 import type { TransformContext } from '../context.js';
-import { asObject, integer, objects, propertiesOf, refId, refIds, text } from '../raw.js';
+import { integer, objects, propertiesOf, refId, refIds, text } from '../raw.js';
 import type { ResourceFamily } from './family.js';
 
 function childId(raw: Record<string, unknown>, parentId: string, collection: string): string {
@@ -117,7 +117,7 @@ export const loadBalancers: ResourceFamily = {
   name: 'load balancers',
   armTypes: ['microsoft.network/loadbalancers'],
   transform(resource, context) {
-    const properties = asObject(resource.properties) ?? {};
+    const properties = propertiesOf(resource);
     const lbId = normalizeId(resource.id);
     const frontends = frontendIPConfigurations(properties.frontendIPConfigurations, lbId, context);
     const pools = backendAddressPools(properties.backendAddressPools, lbId, context);

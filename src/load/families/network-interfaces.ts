@@ -1,7 +1,7 @@
 import { normalizeId, parentResourceId } from '../../model/ids.js';
 import type { NicIpConfiguration } from '../../model/network.js';
 import type { TransformContext } from '../context.js';
-import { asObject, objects, propertiesOf, refId, refIds, text } from '../raw.js';
+import { objects, propertiesOf, refId, refIds, text } from '../raw.js';
 import type { ResourceFamily } from './family.js';
 
 function ipConfiguration(raw: Record<string, unknown>, nicId: string, context: TransformContext): NicIpConfiguration {
@@ -26,7 +26,7 @@ export const networkInterfaces: ResourceFamily = {
   name: 'network interfaces',
   armTypes: ['microsoft.network/networkinterfaces'],
   transform(resource, context) {
-    const properties = asObject(resource.properties) ?? {};
+    const properties = propertiesOf(resource);
     const nicId = normalizeId(resource.id);
     const configurations = objects(properties.ipConfigurations).map((raw) => ipConfiguration(raw, nicId, context));
     if (configurations.length === 0) context.warn(nicId, 'network interface has no ipConfigurations; it cannot be reached');

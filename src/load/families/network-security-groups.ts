@@ -14,6 +14,10 @@ const PROTOCOLS: Readonly<Record<string, RuleProtocol>> = {
   any: '*',
 };
 
+function orAny(ranges: string[]): string[] {
+  return ranges.length > 0 ? ranges : ['*'];
+}
+
 /** Normalises one raw rule, or explains why it cannot be evaluated. */
 export function normalizeSecurityRule(raw: unknown, isDefault: boolean): SecurityRule | string {
   const name = text(asObject(raw)?.name) ?? '(unnamed)';
@@ -38,6 +42,7 @@ export function normalizeSecurityRule(raw: unknown, isDefault: boolean): Securit
     sourceApplicationSecurityGroupIds: refIds(properties.sourceApplicationSecurityGroups),
     destinationAddressPrefixes: singularAndPlural(properties, 'destinationAddressPrefix', 'destinationAddressPrefixes'),
     destinationApplicationSecurityGroupIds: refIds(properties.destinationApplicationSecurityGroups),
+    sourcePortRanges: orAny(singularAndPlural(properties, 'sourcePortRange', 'sourcePortRanges')),
     destinationPortRanges: singularAndPlural(properties, 'destinationPortRange', 'destinationPortRanges'),
     isDefault,
   };
@@ -57,7 +62,7 @@ export const networkSecurityGroups: ResourceFamily = {
   name: 'network security groups',
   armTypes: ['microsoft.network/networksecuritygroups'],
   transform(resource, context) {
-    const properties = asObject(resource.properties) ?? {};
+    const properties = propertiesOf(resource);
     const id = normalizeId(resource.id);
     const custom = normalizeRules(properties.securityRules, false, id, context);
     const defaults = Array.isArray(properties.defaultSecurityRules)

@@ -1,11 +1,11 @@
-import { asObject, text } from '../raw.js';
+import { asObject, propertiesOf, text } from '../raw.js';
 import type { ResourceFamily } from './family.js';
 
 export const publicIpAddresses: ResourceFamily = {
   name: 'public IP addresses',
   armTypes: ['microsoft.network/publicipaddresses'],
   transform(resource, context) {
-    const properties = asObject(resource.properties) ?? {};
+    const properties = propertiesOf(resource);
     const ipConfigurationId = text(asObject(properties.ipConfiguration)?.id);
     context.addResourceNode(resource, 'PublicIPAddress', {
       // ARM omitted `sku` before SKUs existed; such addresses are Basic.

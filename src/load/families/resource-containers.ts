@@ -1,14 +1,14 @@
 import type { ArmResource } from '../../snapshot/arm-resource.js';
 import { normalizeId, resourceGroupNodeId, subscriptionIdOf, subscriptionNodeId } from '../../model/ids.js';
 import type { TransformContext } from '../context.js';
-import { asObject, text } from '../raw.js';
+import { propertiesOf, text } from '../raw.js';
 import type { ResourceFamily } from './family.js';
 
 export const resourceContainers: ResourceFamily = {
   name: 'resource containers',
   armTypes: ['microsoft.resources/subscriptions', 'microsoft.resources/subscriptions/resourcegroups'],
   transform(resource, context) {
-    const properties = asObject(resource.properties) ?? {};
+    const properties = propertiesOf(resource);
     if (resource.type.toLowerCase() === 'microsoft.resources/subscriptions') {
       context.addResourceNode(resource, 'Subscription', {
         subscriptionId: subscriptionIdOf(resource.id) ?? null,
@@ -34,7 +34,11 @@ export function linkContainers(resources: readonly ArmResource[], context: Trans
     const subscriptionId = subscriptionNodeId(match[1]);
     ensureContainer(context, subscriptionId, 'Subscription', match[1]);
     const id = normalizeId(resource.id);
-    if (!match[2] || id === subscriptionId) continue;
+    if (id === subscriptionId) continue;
+    if (!match[2]) {
+      context.addEdge(subscriptionId, 'CONTAINS', id);
+      continue;
+    }
     const groupId = resourceGroupNodeId(match[1], match[2]);
     ensureContainer(context, groupId, 'ResourceGroup', match[2]);
     context.addEdge(subscriptionId, 'CONTAINS', groupId);

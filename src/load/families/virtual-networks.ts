@@ -31,7 +31,7 @@ export const virtualNetworks: ResourceFamily = {
   name: 'virtual networks',
   armTypes: ['microsoft.network/virtualnetworks', 'microsoft.network/virtualnetworks/subnets'],
   transform(resource, context) {
-    const properties = asObject(resource.properties) ?? {};
+    const properties = propertiesOf(resource);
     if (resource.type.toLowerCase() === 'microsoft.network/virtualnetworks/subnets') {
       const parent = normalizeId(resource.id).replace(/\/subnets\/[^/]+$/, '');
       addSubnet(resource, parent, context);
