@@ -23,6 +23,7 @@ export class TransformContext {
   private readonly byId = new Map<string, ArmResource>();
   private readonly publicIpByIpConfiguration = new Map<string, string>();
   private ipConfigurationsByPrivateIp: Map<string, { id: string; subnetId: string | null }[]> | undefined;
+  private attribution: Properties = {};
 
   constructor(resources: readonly ArmResource[]) {
     for (const resource of resources) {
@@ -32,6 +33,20 @@ export class TransformContext {
         const ipConfigurationId = text(asObject(asObject(resource.properties)?.ipConfiguration)?.id);
         if (ipConfigurationId) this.publicIpByIpConfiguration.set(normalizeId(ipConfigurationId), id);
       }
+    }
+  }
+
+  /**
+   * Runs a family's work with its nodes and edges stamped `syncFamily` and
+   * `syncScope`, so a later ingest can remove exactly what this family wrote
+   * in this scope and nothing else.
+   */
+  within(family: string, scope: string, work: () => void): void {
+    this.attribution = { syncFamily: family, syncScope: scope };
+    try {
+      work();
+    } finally {
+      this.attribution = {};
     }
   }
 
@@ -81,17 +96,17 @@ export class TransformContext {
     this.nodes.set(id, {
       id,
       kind,
-      properties: { ...baseProperties(resource), ...properties },
+      properties: { ...baseProperties(resource), ...properties, ...this.attribution },
     });
     return id;
   }
 
   addNode(node: GraphNode): void {
-    this.nodes.set(node.id, node);
+    this.nodes.set(node.id, { ...node, properties: { ...node.properties, ...this.attribution } });
   }
 
   addEdge(source: string, kind: EdgeKind, target: string, properties: Properties = {}): void {
-    const edge = { source, kind, target, properties };
+    const edge = { source, kind, target, properties: { ...properties, ...this.attribution } };
     const key = edgeKey(edge);
     const existing = this.edges.get(key);
     this.edges.set(key, existing ? { ...edge, properties: { ...existing.properties, ...properties } } : edge);

@@ -1,13 +1,24 @@
-import type { GraphBatch } from '../model/graph.js';
+import os from 'node:os';
+import type { GraphBatch, GraphEdge } from '../model/graph.js';
 import type { NodeKind } from '../model/kinds.js';
+import { type Manifest, normalizeScope, readManifest } from '../snapshot/manifest.js';
 import { readAzureSnapshot, type SnapshotProblem } from '../snapshot/read-azure.js';
-import type { GraphStore } from '../store/graph-store.js';
+import type { GraphStore, SyncStamp } from '../store/graph-store.js';
 import type { LoadWarning } from './context.js';
+import { ALL_FAMILY_KEYS } from './families/index.js';
 import { transformAzureResources } from './transform.js';
+
+export interface CleanupRecord {
+  family: string;
+  scope: string;
+  nodes: number;
+  edges: number;
+}
 
 export interface LoadSummary {
   snapshot: string;
   store: string;
+  generation: number;
   files: number;
   resources: number;
   duplicateResources: number;
@@ -15,68 +26,158 @@ export interface LoadSummary {
   edges: number;
   nodesByKind: Partial<Record<NodeKind, number>>;
   unknownTypes: Record<string, number>;
+  /** Edges to resources neither the snapshot nor the store holds; they are left out. */
   danglingReferences: number;
+  /** What was removed because a complete family no longer holds it. */
+  cleanup: CleanupRecord[];
+  /** Why nothing (or not everything) was cleaned up, when that is so. */
+  cleanupNote: string | null;
   warnings: LoadWarning[];
   /** Files or records that could not be loaded; the rest was. */
   errors: SnapshotProblem[];
 }
 
 export interface LoadedSnapshot {
+  /** Nodes and edges ready for analysis: edges to resources outside the snapshot are left out. */
   graph: GraphBatch;
-  summary: Omit<LoadSummary, 'store'>;
+  /** Every edge, including those to resources a store may already hold. */
+  allEdges: GraphEdge[];
+  manifest: Manifest | undefined;
+  summary: Omit<LoadSummary, 'store' | 'generation' | 'cleanup' | 'cleanupNote'>;
+}
+
+function danglingWarnings(edges: readonly GraphEdge[], present: (id: string) => boolean): LoadWarning[] {
+  return edges.map((edge) => ({
+    subject: present(edge.source) ? edge.target : edge.source,
+    message: `referenced by a ${edge.kind} edge but not loaded; the edge was left out`,
+  }));
 }
 
 /** Reads and transforms a snapshot without touching a store. */
 export async function loadSnapshot(root: string): Promise<LoadedSnapshot> {
-  const snapshot = await readAzureSnapshot(root);
+  const [snapshot, manifest] = await Promise.all([readAzureSnapshot(root), readManifest(root)]);
   const result = transformAzureResources(snapshot.resources);
+  const dangling = new Set(result.danglingEdges);
+  const nodeIds = new Set(result.graph.nodes.map((node) => node.id));
+  const edges = result.graph.edges.filter((edge) => !dangling.has(edge));
   return {
-    graph: result.graph,
+    graph: { nodes: result.graph.nodes, edges },
+    allEdges: result.graph.edges,
+    manifest,
     summary: {
       snapshot: root,
       files: snapshot.files.length,
       resources: snapshot.resources.length,
       duplicateResources: snapshot.duplicates,
       nodes: result.graph.nodes.length,
-      edges: result.graph.edges.length,
+      edges: edges.length,
       nodesByKind: result.nodesByKind,
       unknownTypes: result.unknownTypes,
-      danglingReferences: result.danglingReferences,
-      warnings: result.warnings,
+      danglingReferences: result.danglingEdges.length,
+      warnings: [...result.warnings, ...danglingWarnings(result.danglingEdges, (id) => nodeIds.has(id))],
       errors: snapshot.errors,
     },
   };
 }
 
-export interface IngestOptions {
+export interface WriteOptions {
   batchSize?: number;
+  stamp?: SyncStamp;
   /** Called after each batch with how many items of the total are written. */
   onProgress?: (written: number, total: number) => void;
 }
 
-/** Writes a transformed graph into a store in batches: all nodes first, so every edge finds its ends. */
-export async function writeGraph(store: GraphStore, graph: GraphBatch, options: IngestOptions = {}): Promise<void> {
+/** Writes nodes, then edges, in batches; returns the edges whose ends the store does not hold. */
+export async function writeGraph(store: GraphStore, graph: GraphBatch, options: WriteOptions = {}): Promise<GraphEdge[]> {
   const batchSize = options.batchSize ?? 1000;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batch size must be a whole number of at least 1, not ${batchSize}`);
   const total = graph.nodes.length + graph.edges.length;
   let written = 0;
   for (let start = 0; start < graph.nodes.length; start += batchSize) {
     const batch = graph.nodes.slice(start, start + batchSize);
-    await store.upsertNodes(batch);
+    await store.upsertNodes(batch, options.stamp);
     written += batch.length;
     options.onProgress?.(written, total);
   }
+  const skipped: GraphEdge[] = [];
   for (let start = 0; start < graph.edges.length; start += batchSize) {
     const batch = graph.edges.slice(start, start + batchSize);
-    await store.upsertEdges(batch);
+    skipped.push(...(await store.upsertEdges(batch, options.stamp)));
     written += batch.length;
     options.onProgress?.(written, total);
   }
-  await store.flush();
+  return skipped;
 }
 
+export interface IngestOptions extends Omit<WriteOptions, 'stamp'> {
+  /** Treat every family as completely collected in every scope of the snapshot (no manifest needed). */
+  assumeComplete?: boolean;
+  /** How long a crashed ingest's lock blocks others. */
+  lockTtlMs?: number;
+  /** Defaults to the current time in milliseconds, so generations grow. */
+  generation?: number;
+}
+
+const DEFAULT_LOCK_TTL_MS = 30 * 60 * 1000;
+
+/** Which (scope, family) pairs may be cleaned: complete in the manifest and not failed. */
+function completeFamilies(manifest: Manifest | undefined, scopes: readonly string[], assumeComplete: boolean): Array<[string, string]> {
+  if (assumeComplete) return scopes.flatMap((scope) => ALL_FAMILY_KEYS.map((family) => [scope, family] as [string, string]));
+  if (!manifest) return [];
+  return manifest.scopes.flatMap((entry) => {
+    const scope = normalizeScope(entry.scope);
+    const families = entry.complete.includes('*') ? ALL_FAMILY_KEYS : entry.complete;
+    return families.filter((family) => !entry.failed.includes(family)).map((family) => [scope, family] as [string, string]);
+  });
+}
+
+/**
+ * Loads a snapshot into a store as one generation: locks the snapshot's
+ * scopes, writes every node and edge stamped with the generation, then removes
+ * what complete families no longer hold. Nothing is removed when the snapshot
+ * had unreadable files, and a crash before the end leaves the previous
+ * generation in place.
+ */
 export async function ingestSnapshot(root: string, store: GraphStore, options: IngestOptions = {}): Promise<LoadSummary> {
-  const { graph, summary } = await loadSnapshot(root);
-  await writeGraph(store, graph, options);
-  return { ...summary, store: store.location };
+  const loaded = await loadSnapshot(root);
+  const generation = options.generation ?? Date.now();
+  const stamp: SyncStamp = { generation, seenAt: new Date(generation).toISOString() };
+  const scopes = [...new Set(loaded.graph.nodes.map((node) => node.properties.syncScope).filter((scope): scope is string => typeof scope === 'string'))].sort();
+  const holder = `${os.hostname()} pid ${process.pid}, generation ${generation}`;
+
+  const locked: string[] = [];
+  try {
+    for (const scope of scopes) {
+      await store.acquireLock(scope, holder, options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS);
+      locked.push(scope);
+    }
+    const skipped = await writeGraph(store, { nodes: loaded.graph.nodes, edges: loaded.allEdges }, { ...options, stamp });
+    const cleanup: CleanupRecord[] = [];
+    let cleanupNote: string | null = null;
+    if (loaded.summary.errors.length > 0) {
+      cleanupNote = 'nothing was cleaned up: some files could not be read, so no family is known to be complete';
+    } else {
+      const pairs = completeFamilies(loaded.manifest, scopes, options.assumeComplete ?? false);
+      if (pairs.length === 0) cleanupNote = 'nothing was cleaned up: no manifest.json declares a complete family (or pass --assume-complete)';
+      for (const [scope, family] of pairs) {
+        const removed = await store.removeStale({ family, scope, generation }, options.batchSize ?? 1000);
+        if (removed.nodes + removed.edges > 0) cleanup.push({ family, scope, ...removed });
+      }
+    }
+    await store.flush();
+    const nodeIds = new Set(loaded.graph.nodes.map((node) => node.id));
+    const storeDangling = danglingWarnings(skipped, (id) => nodeIds.has(id));
+    return {
+      ...loaded.summary,
+      store: store.location,
+      generation,
+      edges: loaded.allEdges.length - skipped.length,
+      danglingReferences: skipped.length,
+      warnings: [...loaded.summary.warnings.filter((warning) => !warning.message.startsWith('referenced by')), ...storeDangling],
+      cleanup,
+      cleanupNote,
+    };
+  } finally {
+    for (const scope of locked) await store.releaseLock(scope, holder);
+  }
 }

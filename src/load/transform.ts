@@ -1,5 +1,5 @@
-import type { GraphBatch } from '../model/graph.js';
-import { INTERNET_ID } from '../model/ids.js';
+import type { GraphBatch, GraphEdge } from '../model/graph.js';
+import { INTERNET_ID, subscriptionIdOf, subscriptionNodeId } from '../model/ids.js';
 import type { NodeKind } from '../model/kinds.js';
 import type { ArmResource } from '../snapshot/arm-resource.js';
 import { type LoadWarning, TransformContext } from './context.js';
@@ -7,13 +7,23 @@ import { AZURE_FAMILIES, type ResourceFamily } from './families/index.js';
 import { linkContainers } from './families/resource-containers.js';
 
 export interface TransformResult {
+  /** Every node and edge, including edges to resources this snapshot does not hold (a store may have them). */
   graph: GraphBatch;
+  /** The edges of `graph` with an end outside the snapshot. */
+  danglingEdges: GraphEdge[];
   nodesByKind: Partial<Record<NodeKind, number>>;
   /** ARM types without a family, with how many resources of each became generic assets. */
   unknownTypes: Record<string, number>;
-  /** References to resources the snapshot does not contain; their edges are left out. */
-  danglingReferences: number;
   warnings: LoadWarning[];
+}
+
+/** The family of resources reachgraph keeps as generic assets (listed in ALL_FAMILY_KEYS). */
+const GENERIC_FAMILY = 'genericResources';
+
+/** What an ingest may clean up together: one subscription (tenant-level resources share one scope). */
+export function syncScopeOf(armId: string): string {
+  const subscription = subscriptionIdOf(armId);
+  return subscription ? subscriptionNodeId(subscription) : 'tenant';
 }
 
 const familyByType = new Map<string, ResourceFamily>(
@@ -29,32 +39,26 @@ export function transformAzureResources(resources: readonly ArmResource[]): Tran
   for (const resource of resources) {
     const type = resource.type.toLowerCase();
     const family = familyByType.get(type);
+    const scope = syncScopeOf(resource.id);
     if (family) {
-      family.transform(resource, context);
+      context.within(family.key, scope, () => family.transform(resource, context));
     } else {
       unknownTypes[type] = (unknownTypes[type] ?? 0) + 1;
-      context.addResourceNode(resource, 'AzureResource', {
-        sku: typeof resource.sku?.name === 'string' ? resource.sku.name : null,
-        kindHint: typeof resource.kind === 'string' ? resource.kind : null,
-      });
+      context.within(GENERIC_FAMILY, scope, () =>
+        context.addResourceNode(resource, 'AzureResource', {
+          sku: typeof resource.sku?.name === 'string' ? resource.sku.name : null,
+          kindHint: typeof resource.kind === 'string' ? resource.kind : null,
+        }),
+      );
     }
   }
   linkContainers(resources, context);
 
-  const edges = [];
-  let danglingReferences = 0;
-  for (const edge of context.edges.values()) {
-    if (context.nodes.has(edge.source) && context.nodes.has(edge.target)) {
-      edges.push(edge);
-      continue;
-    }
-    danglingReferences += 1;
-    const missing = context.nodes.has(edge.source) ? edge.target : edge.source;
-    context.warn(missing, `referenced by a ${edge.kind} edge but not in the snapshot; the edge was left out`);
-  }
+  const edges = [...context.edges.values()];
+  const danglingEdges = edges.filter((edge) => !context.nodes.has(edge.source) || !context.nodes.has(edge.target));
 
   const nodes = [...context.nodes.values()];
   const nodesByKind: Partial<Record<NodeKind, number>> = {};
   for (const node of nodes) nodesByKind[node.kind] = (nodesByKind[node.kind] ?? 0) + 1;
-  return { graph: { nodes, edges }, nodesByKind, unknownTypes, danglingReferences, warnings: context.warnings };
+  return { graph: { nodes, edges }, danglingEdges, nodesByKind, unknownTypes, warnings: context.warnings };
 }

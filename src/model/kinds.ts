@@ -18,6 +18,10 @@ export const NodeKinds = [
   'ApplicationSecurityGroup',
   /** Any ARM resource whose type reachgraph does not model yet. */
   'AzureResource',
+  /** Written by analysis: one path from an internet-exposed workload to a crown jewel. */
+  'AttackPath',
+  /** Written by analysis: which result version is current. */
+  'AnalysisState',
 ] as const;
 export type NodeKind = (typeof NodeKinds)[number];
 
@@ -40,6 +44,12 @@ export const EdgeKinds = [
   'MEMBER_OF',
   /** Derived by analysis: traffic from the source reaches the target (ports in properties). */
   'REACHES',
+  /** Attack path → the exposed workload it starts at. */
+  'STARTS_AT',
+  /** Attack path → the crown jewel it ends at. */
+  'TARGETS',
+  /** Attack path → each hop, with its `order`. */
+  'VIA',
 ] as const;
 export type EdgeKind = (typeof EdgeKinds)[number];
 

@@ -4,7 +4,17 @@ import { MultiDirectedGraph } from 'graphology';
 import type { SerializedGraph } from 'graphology-types';
 import { edgeKey, type GraphBatch, type GraphEdge, type GraphNode, type Properties } from '../model/graph.js';
 import type { EdgeKind, NodeKind } from '../model/kinds.js';
-import { type GraphStore, type Neighbour, StoreError } from './graph-store.js';
+import { ANALYSIS_STATE_ID } from '../model/results.js';
+import { LockTable } from './embedded-locks.js';
+import {
+  type AnalysisResults,
+  type GraphStore,
+  type Neighbour,
+  type RemovedCounts,
+  type StaleSelector,
+  StoreError,
+  type SyncStamp,
+} from './graph-store.js';
 
 export const DEFAULT_STORE_FILE = path.join('.reachgraph', 'graph.json');
 
@@ -25,11 +35,14 @@ const FORMAT_VERSION = 1;
 export class EmbeddedStore implements GraphStore {
   private pendingFlush: Promise<void> = Promise.resolve();
   private flushes = 0;
+  private readonly locks: LockTable;
 
   private constructor(
     private readonly graph: StoreGraph,
     private readonly file: string | null,
-  ) {}
+  ) {
+    this.locks = new LockTable(file ? `${file}.locks` : null);
+  }
 
   get location(): string {
     return this.file ?? 'memory';
@@ -76,28 +89,76 @@ export class EmbeddedStore implements GraphStore {
     return new EmbeddedStore(graph, file);
   }
 
-  async upsertNodes(nodes: readonly GraphNode[]): Promise<void> {
+  async upsertNodes(nodes: readonly GraphNode[], stamp?: SyncStamp): Promise<void> {
     for (const node of nodes) {
-      const attributes = { kind: node.kind, properties: { ...node.properties } };
-      if (this.graph.hasNode(node.id)) this.graph.replaceNodeAttributes(node.id, attributes);
+      const existing = this.graph.hasNode(node.id) ? this.graph.getNodeAttributes(node.id).properties : undefined;
+      const attributes = { kind: node.kind, properties: mergeProperties(existing, node.properties, stamp) };
+      if (existing) this.graph.replaceNodeAttributes(node.id, attributes);
       else this.graph.addNode(node.id, attributes);
     }
   }
 
-  async upsertEdges(edges: readonly GraphEdge[]): Promise<void> {
+  async upsertEdges(edges: readonly GraphEdge[], stamp?: SyncStamp): Promise<GraphEdge[]> {
+    const skipped: GraphEdge[] = [];
     for (const edge of edges) {
-      for (const end of [edge.source, edge.target]) {
-        if (!this.graph.hasNode(end)) {
-          throw new StoreError(`Cannot add ${edge.kind} edge ${edge.source} → ${edge.target}: node ${end} does not exist.`);
-        }
+      if (!this.graph.hasNode(edge.source) || !this.graph.hasNode(edge.target)) {
+        skipped.push(edge);
+        continue;
       }
+      const key = edgeKey(edge);
+      const existing = this.graph.hasEdge(key) ? this.graph.getEdgeAttributes(key).properties : undefined;
+      const attributes = { kind: edge.kind, properties: mergeProperties(existing, edge.properties, stamp) };
+      if (existing) this.graph.replaceEdgeAttributes(key, attributes);
+      else this.graph.addDirectedEdgeWithKey(key, edge.source, edge.target, attributes);
     }
-    for (const edge of edges) {
-      this.graph.mergeDirectedEdgeWithKey(edgeKey(edge), edge.source, edge.target, {
-        kind: edge.kind,
-        properties: { ...edge.properties },
-      });
+    return skipped;
+  }
+
+  async acquireLock(scope: string, holder: string, ttlMs: number): Promise<void> {
+    await this.locks.acquire(scope, holder, ttlMs);
+  }
+
+  async releaseLock(scope: string, holder: string): Promise<void> {
+    await this.locks.release(scope, holder);
+  }
+
+  async removeStale(selector: StaleSelector): Promise<RemovedCounts> {
+    const stale = (properties: Properties) =>
+      properties.syncFamily === selector.family &&
+      properties.syncScope === selector.scope &&
+      typeof properties.generation === 'number' &&
+      properties.generation < selector.generation;
+    const edges = this.graph.filterEdges((_key, attributes) => stale(attributes.properties));
+    for (const key of edges) this.graph.dropEdge(key);
+    const nodes = this.graph.filterNodes((_id, attributes) => stale(attributes.properties));
+    let edgesOfNodes = 0;
+    for (const id of nodes) {
+      edgesOfNodes += this.graph.degree(id);
+      this.graph.dropNode(id);
     }
+    return { nodes: nodes.length, edges: edges.length + edgesOfNodes };
+  }
+
+  /** The embedded store runs in one thread: applying everything before returning is atomic for readers. */
+  async replaceAnalysisResults(results: AnalysisResults): Promise<void> {
+    for (const asset of results.assets) {
+      if (!this.graph.hasNode(asset.id)) continue;
+      const attributes = this.graph.getNodeAttributes(asset.id);
+      this.graph.replaceNodeAttributes(asset.id, { ...attributes, properties: mergeProperties(attributes.properties, asset.properties, undefined) });
+    }
+    for (const id of this.graph.filterNodes((_id, attributes) => attributes.kind === 'AttackPath')) this.graph.dropNode(id);
+    for (const path of results.attackPaths) {
+      if ([path.entryId, path.targetId, ...path.hops].some((id) => !this.graph.hasNode(id))) continue;
+      this.graph.addNode(path.id, { kind: 'AttackPath', properties: { ...path.properties, resultVersion: results.version } });
+      const link = (kind: EdgeKind, target: string, properties: Properties = {}) =>
+        this.graph.mergeDirectedEdgeWithKey(edgeKey({ source: path.id, kind, target }), path.id, target, { kind, properties });
+      link('STARTS_AT', path.entryId);
+      link('TARGETS', path.targetId);
+      path.hops.forEach((hop, order) => link('VIA', hop, { order }));
+    }
+    const state = { kind: 'AnalysisState' as const, properties: { currentVersion: results.version, computedAt: results.computedAt } };
+    if (this.graph.hasNode(ANALYSIS_STATE_ID)) this.graph.replaceNodeAttributes(ANALYSIS_STATE_ID, state);
+    else this.graph.addNode(ANALYSIS_STATE_ID, state);
   }
 
   async getNode(id: string): Promise<GraphNode | undefined> {
@@ -162,6 +223,21 @@ export class EmbeddedStore implements GraphStore {
     const attributes = this.graph.getNodeAttributes(id);
     return { id, kind: attributes.kind, properties: attributes.properties };
   }
+}
+
+/** Property merge shared by nodes and edges: new values win, null removes, sync stamps are kept up to date. */
+function mergeProperties(existing: Properties | undefined, update: Properties, stamp: SyncStamp | undefined): Properties {
+  const merged: Properties = { ...existing };
+  for (const [key, value] of Object.entries(update)) {
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  if (stamp) {
+    merged.firstSeen = existing?.firstSeen ?? stamp.seenAt;
+    merged.lastSeen = stamp.seenAt;
+    merged.generation = stamp.generation;
+  }
+  return merged;
 }
 
 function newGraph(): StoreGraph {

@@ -1,5 +1,5 @@
 import type { EdgeKind } from '../model/kinds.js';
-import type { GraphBatch, GraphEdge, GraphNode } from '../model/graph.js';
+import type { GraphBatch, GraphEdge, GraphNode, Properties } from '../model/graph.js';
 
 export interface Neighbour {
   direction: 'out' | 'in';
@@ -8,28 +8,94 @@ export interface Neighbour {
 }
 
 /**
+ * Written on every node and edge an ingest touches: `generation` and
+ * `lastSeen` always, `firstSeen` when the item is new.
+ */
+export interface SyncStamp {
+  generation: number;
+  /** ISO-8601 time of the ingest. */
+  seenAt: string;
+}
+
+/** What one cleanup removes: a family's items in one scope that the current generation did not refresh. */
+export interface StaleSelector {
+  family: string;
+  scope: string;
+  generation: number;
+}
+
+export interface RemovedCounts {
+  nodes: number;
+  edges: number;
+}
+
+/** Analysis results for one asset: properties replaced on the asset node (see model/results.ts). */
+export interface AssetResult {
+  id: string;
+  properties: Properties;
+}
+
+/** An attack path as stored: a node linked to its entry, its target and each hop in order. */
+export interface AttackPathRecord {
+  id: string;
+  entryId: string;
+  targetId: string;
+  hops: string[];
+  properties: Properties;
+}
+
+export interface AnalysisResults {
+  /** Monotonic version; readers see one version's results, never a mix. */
+  version: number;
+  computedAt: string;
+  /** Every workload analysed, exposed or not, so stale results are overwritten. */
+  assets: AssetResult[];
+  attackPaths: AttackPathRecord[];
+}
+
+/**
  * Where the graph lives. The embedded store and the Neo4j store implement the
  * same contract, so every stage above works with either.
  *
- * Upserts are idempotent: a node's properties are replaced by the latest copy,
- * an edge is keyed by (source, kind, target).
+ * Upserts are idempotent: a node's properties are merged with the latest copy
+ * (a null value removes a property), an edge is keyed by (source, kind, target).
  */
 export interface GraphStore {
   /** Where the store is, for messages; never contains credentials. */
   readonly location: string;
-  upsertNodes(nodes: readonly GraphNode[]): Promise<void>;
-  /** Both endpoints must exist; an edge to a missing node is an error. */
-  upsertEdges(edges: readonly GraphEdge[]): Promise<void>;
+  upsertNodes(nodes: readonly GraphNode[], stamp?: SyncStamp): Promise<void>;
+  /** Writes the edges whose ends exist and returns the others, which are skipped. */
+  upsertEdges(edges: readonly GraphEdge[], stamp?: SyncStamp): Promise<GraphEdge[]>;
   getNode(id: string): Promise<GraphNode | undefined>;
   neighbours(id: string, kinds?: readonly EdgeKind[]): Promise<Neighbour[]>;
   /** The whole graph, for analysis to project into memory. */
   readGraph(): Promise<GraphBatch>;
   countNodesByKind(): Promise<Record<string, number>>;
+  /**
+   * Takes the ingest lock of a scope or throws IngestLockedError naming the
+   * holder. A lock whose holder died expires after `ttlMs`.
+   */
+  acquireLock(scope: string, holder: string, ttlMs: number): Promise<void>;
+  releaseLock(scope: string, holder: string): Promise<void>;
+  /** Removes, in batches, the family's nodes and edges in the scope older than the generation. */
+  removeStale(selector: StaleSelector, batchSize: number): Promise<RemovedCounts>;
+  /** Replaces the previous analysis results; readers see the old or the new ones, never a mix. */
+  replaceAnalysisResults(results: AnalysisResults): Promise<void>;
   /** Makes what was written durable (the embedded store writes its file). */
   flush(): Promise<void>;
   close(): Promise<void>;
 }
 
 export class StoreError extends Error {
-  override readonly name = 'StoreError';
+  override readonly name: string = 'StoreError';
+}
+
+export class IngestLockedError extends StoreError {
+  override readonly name = 'IngestLockedError';
+  constructor(scope: string, holder: string, expiresAt: string) {
+    super(
+      `Another ingest (${holder}) is writing ${scope} until ${expiresAt} at the latest. ` +
+        `Wait for it to finish; if it crashed, its lock expires at that time.`,
+    );
+  }
 }

@@ -59,7 +59,7 @@ describe('ids and types', () => {
     expect(edgesOfKind(result, 'IN_SUBNET')).toEqual(
       [a, b, c].map((resource) => `${lower(resource.id)} -> ${lower(ids.subnet('vnet', 'web'))}`).sort(),
     );
-    expect(result.danglingReferences).toBe(0);
+    expect(result.danglingEdges).toEqual([]);
   });
 
   it('always adds the internet node, even for an empty snapshot', () => {
@@ -200,7 +200,7 @@ describe('virtual networks and subnets', () => {
     expect(nodeOf(result, ids.nic('nic-flat'))?.properties.privateIPAddresses).toEqual(['10.0.5.4']);
     expect(hasEdge(result, ids.nic('nic-flat'), 'IN_SUBNET', ids.subnet('vnet', 'flat'))).toBe(true);
     expect(hasEdge(result, ids.nic('nic-flat'), 'HAS_PUBLIC_IP', ids.pip('pip'))).toBe(true);
-    expect(result.danglingReferences).toBe(0);
+    expect(result.danglingEdges).toEqual([]);
   });
 
   it('warns about and skips an inline subnet without an id', () => {
@@ -406,17 +406,30 @@ describe('resources the loader does not model, or that are incomplete', () => {
     expect(result.warnings.filter((warning) => /no ipConfigurations/.test(warning.message))).toHaveLength(2);
   });
 
-  it('drops an edge to a resource missing from the snapshot, counts it as dangling and warns about the missing id', () => {
+  it('keeps an edge to a resource missing from the snapshot apart as dangling (a store may hold the target)', () => {
     const result = transformAzureResources([nic({ name: 'nic', subnet: ['vnet-gone', 'web'], privateIp: '10.0.1.4' })]);
     expect(nodeOf(result, ids.nic('nic'))?.kind).toBe('NetworkInterface');
-    expect(edgesOfKind(result, 'IN_SUBNET')).toEqual([]);
-    expect(result.danglingReferences).toBe(1);
-    expect(result.warnings).toEqual([
-      { subject: lower(ids.subnet('vnet-gone', 'web')), message: expect.stringMatching(/IN_SUBNET edge but not in the snapshot/) },
-    ]);
-    for (const edge of result.graph.edges) {
-      expect(result.graph.nodes.some((node) => node.id === edge.source)).toBe(true);
-      expect(result.graph.nodes.some((node) => node.id === edge.target)).toBe(true);
+    expect(result.danglingEdges.map((edge) => [edge.kind, edge.target])).toEqual([['IN_SUBNET', lower(ids.subnet('vnet-gone', 'web'))]]);
+  });
+
+  it('leaves dangling edges out of a snapshot loaded for analysis, and warns about the missing id', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'reachgraph-dangling-'));
+    try {
+      await mkdir(path.join(root, 'azure'));
+      await writeFile(path.join(root, 'azure', 'r.json'), JSON.stringify([nic({ name: 'nic', subnet: ['vnet-gone', 'web'], privateIp: '10.0.1.4' })]));
+      const loaded = await loadSnapshot(root);
+      expect(loaded.graph.edges.filter((edge) => edge.kind === 'IN_SUBNET')).toEqual([]);
+      expect(loaded.summary.danglingReferences).toBe(1);
+      expect(loaded.summary.warnings).toContainEqual({
+        subject: lower(ids.subnet('vnet-gone', 'web')),
+        message: expect.stringMatching(/IN_SUBNET edge but not loaded/),
+      });
+      for (const edge of loaded.graph.edges) {
+        expect(loaded.graph.nodes.some((node) => node.id === edge.source)).toBe(true);
+        expect(loaded.graph.nodes.some((node) => node.id === edge.target)).toBe(true);
+      }
+    } finally {
+      await rm(root, { recursive: true, force: true });
     }
   });
 });
@@ -464,7 +477,7 @@ describe('public IPs, load balancers and scale sets', () => {
     expect(hasEdge(result, vmssId, 'IN_SUBNET', ids.subnet('vnet', 'api'))).toBe(true);
     expect(hasEdge(result, vmssId, 'PROTECTED_BY', ids.nsg('nsg-api'))).toBe(true);
     expect(hasEdge(result, ids.lb('lb'), 'ROUTES_TO', vmssId)).toBe(true);
-    expect(result.danglingReferences).toBe(0);
+    expect(result.danglingEdges).toEqual([]);
   });
 });
 

@@ -84,6 +84,7 @@ function backendPools(properties: Raw, gatewayId: string, context: TransformCont
 }
 
 export const applicationGateways: ResourceFamily = {
+  key: 'applicationGateways',
   name: 'application gateways',
   armTypes: ['microsoft.network/applicationgateways'],
   transform(resource, context) {

@@ -8,6 +8,7 @@ function identityType(identity: unknown): string | null {
 }
 
 export const virtualMachines: ResourceFamily = {
+  key: 'virtualMachines',
   name: 'virtual machines',
   armTypes: ['microsoft.compute/virtualmachines'],
   transform(resource, context) {
@@ -52,6 +53,7 @@ function scaleSetNicConfiguration(raw: Record<string, unknown>): ScaleSetNicConf
 }
 
 export const virtualMachineScaleSets: ResourceFamily = {
+  key: 'virtualMachineScaleSets',
   name: 'virtual machine scale sets',
   armTypes: ['microsoft.compute/virtualmachinescalesets'],
   transform(resource, context) {

@@ -3,6 +3,8 @@ import type { TransformContext } from '../context.js';
 
 /** One resource family: the ARM types it understands and how they become nodes and edges. */
 export interface ResourceFamily {
+  /** Names the family in snapshot manifests and in the `syncFamily` property of what it writes. */
+  key: string;
   name: string;
   /** Lowercased ARM resource types. */
   armTypes: readonly string[];

@@ -9,6 +9,7 @@ import { resourceContainers } from './resource-containers.js';
 import { virtualNetworks } from './virtual-networks.js';
 
 const applicationSecurityGroups: ResourceFamily = {
+  key: 'applicationSecurityGroups',
   name: 'application security groups',
   armTypes: ['microsoft.network/applicationsecuritygroups'],
   transform(resource, context) {
@@ -28,5 +29,8 @@ export const AZURE_FAMILIES: readonly ResourceFamily[] = [
   loadBalancers,
   applicationGateways,
 ];
+
+/** Every family key a manifest may name, including the generic one for types reachgraph does not model. */
+export const ALL_FAMILY_KEYS: readonly string[] = [...AZURE_FAMILIES.map((family) => family.key), 'genericResources'];
 
 export type { ResourceFamily } from './family.js';

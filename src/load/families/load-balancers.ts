@@ -114,6 +114,7 @@ function inboundNatPools(raw: unknown, lbId: string): InboundNatPool[] {
 }
 
 export const loadBalancers: ResourceFamily = {
+  key: 'loadBalancers',
   name: 'load balancers',
   armTypes: ['microsoft.network/loadbalancers'],
   transform(resource, context) {

@@ -23,6 +23,7 @@ function ipConfiguration(raw: Record<string, unknown>, nicId: string, context: T
 }
 
 export const networkInterfaces: ResourceFamily = {
+  key: 'networkInterfaces',
   name: 'network interfaces',
   armTypes: ['microsoft.network/networkinterfaces'],
   transform(resource, context) {

@@ -59,6 +59,7 @@ function normalizeRules(raw: unknown, isDefault: boolean, nsgId: string, context
 }
 
 export const networkSecurityGroups: ResourceFamily = {
+  key: 'networkSecurityGroups',
   name: 'network security groups',
   armTypes: ['microsoft.network/networksecuritygroups'],
   transform(resource, context) {

@@ -2,6 +2,7 @@ import { asObject, propertiesOf, text } from '../raw.js';
 import type { ResourceFamily } from './family.js';
 
 export const publicIpAddresses: ResourceFamily = {
+  key: 'publicIPAddresses',
   name: 'public IP addresses',
   armTypes: ['microsoft.network/publicipaddresses'],
   transform(resource, context) {

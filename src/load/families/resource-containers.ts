@@ -5,6 +5,7 @@ import { propertiesOf, text } from '../raw.js';
 import type { ResourceFamily } from './family.js';
 
 export const resourceContainers: ResourceFamily = {
+  key: 'resourceContainers',
   name: 'resource containers',
   armTypes: ['microsoft.resources/subscriptions', 'microsoft.resources/subscriptions/resourcegroups'],
   transform(resource, context) {
@@ -15,11 +16,11 @@ export const resourceContainers: ResourceFamily = {
         displayName: text(properties.displayName) ?? resource.name ?? null,
         state: text(properties.state),
       });
-    } else {
+  } else {
       context.addResourceNode(resource, 'ResourceGroup', {
         provisioningState: text(properties.provisioningState),
       });
-    }
+  }
   },
 };
 
@@ -31,19 +32,23 @@ export function linkContainers(resources: readonly ArmResource[], context: Trans
   for (const resource of resources) {
     const match = /^\/subscriptions\/([^/]+)(?:\/resourcegroups\/([^/]+))?/i.exec(resource.id);
     if (!match?.[1]) continue;
-    const subscriptionId = subscriptionNodeId(match[1]);
-    ensureContainer(context, subscriptionId, 'Subscription', match[1]);
-    const id = normalizeId(resource.id);
-    if (id === subscriptionId) continue;
-    if (!match[2]) {
-      context.addEdge(subscriptionId, 'CONTAINS', id);
-      continue;
-    }
-    const groupId = resourceGroupNodeId(match[1], match[2]);
-    ensureContainer(context, groupId, 'ResourceGroup', match[2]);
-    context.addEdge(subscriptionId, 'CONTAINS', groupId);
-    if (id !== groupId) context.addEdge(groupId, 'CONTAINS', id);
+    context.within(resourceContainers.key, subscriptionNodeId(match[1]), () => linkContainer(resource, match[1]!, match[2], context));
   }
+}
+
+function linkContainer(resource: ArmResource, subscription: string, group: string | undefined, context: TransformContext): void {
+  const subscriptionId = subscriptionNodeId(subscription);
+  ensureContainer(context, subscriptionId, 'Subscription', subscription);
+  const id = normalizeId(resource.id);
+  if (id === subscriptionId) return;
+  if (!group) {
+    context.addEdge(subscriptionId, 'CONTAINS', id);
+    return;
+  }
+  const groupId = resourceGroupNodeId(subscription, group);
+  ensureContainer(context, groupId, 'ResourceGroup', group);
+  context.addEdge(subscriptionId, 'CONTAINS', groupId);
+  if (id !== groupId) context.addEdge(groupId, 'CONTAINS', id);
 }
 
 function ensureContainer(context: TransformContext, id: string, kind: 'Subscription' | 'ResourceGroup', name: string): void {
@@ -56,6 +61,6 @@ function ensureContainer(context: TransformContext, id: string, kind: 'Subscript
       armType: kind === 'Subscription' ? 'microsoft.resources/subscriptions' : 'microsoft.resources/subscriptions/resourcegroups',
       subscriptionId: subscriptionIdOf(id) ?? null,
       synthesized: true,
-    },
+  },
   });
 }

@@ -28,6 +28,7 @@ function addSubnet(raw: ArmResource | Record<string, unknown>, virtualNetworkId:
 }
 
 export const virtualNetworks: ResourceFamily = {
+  key: 'virtualNetworks',
   name: 'virtual networks',
   armTypes: ['microsoft.network/virtualnetworks', 'microsoft.network/virtualnetworks/subnets'],
   transform(resource, context) {
