@@ -1,68 +1,83 @@
 /**
  * `npm run bench`: load and analyse synthetic estates of growing size and
- * report wall time per stage and peak memory. Sizes: BENCH_VMS (comma list).
+ * report wall time per stage, throughput and peak memory.
+ *
+ *   BENCH_VMS=1000,10000     estate sizes in VMs (about 2.3 resources each)
+ *   BENCH_STORE=bolt://…     also load into this Bolt store (Neo4j or FalkorDB) and recompute there
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { computeExposure } from '../src/analysis/exposure.js';
-import { loadSnapshot, writeGraph } from '../src/load/ingest.js';
+import { recompute } from '../src/analysis/recompute.js';
+import { ingestSnapshot } from '../src/load/ingest.js';
 import { EmbeddedStore } from '../src/store/embedded-store.js';
+import type { GraphStore } from '../src/store/graph-store.js';
+import { openStore } from '../src/store/open.js';
 import { syntheticEstate } from './synthetic.js';
 
 interface Result {
+  store: string;
   vms: number;
   resources: number;
   nodes: number;
   edges: number;
-  readAndTransformMs: number;
-  storeWriteMs: number;
-  exposureMs: number;
+  ingestMs: number;
+  entitiesPerSecond: number;
+  recomputeMs: number;
   exposedAssets: number;
+  attackPaths: number;
   peakRssMiB: number;
 }
 
-async function time<T>(work: () => Promise<T> | T): Promise<[T, number]> {
-  const start = performance.now();
-  const value = await work();
-  return [value, Math.round(performance.now() - start)];
+async function benchmark(vms: number, directory: string, store: GraphStore, label: string): Promise<Result> {
+  let peak = process.memoryUsage().rss;
+  const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  try {
+    const started = performance.now();
+    const summary = await ingestSnapshot(directory, store, { assumeComplete: true });
+    const ingestMs = Math.round(performance.now() - started);
+    const recomputed = await recompute(store);
+    return {
+      store: label,
+      vms,
+      resources: summary.resources,
+      nodes: summary.nodes,
+      edges: summary.edges,
+      ingestMs,
+      entitiesPerSecond: Math.round(((summary.nodes + summary.edges) / ingestMs) * 1000),
+      recomputeMs: recomputed.durationMs.total,
+      exposedAssets: recomputed.exposedAssets,
+      attackPaths: recomputed.attackPaths,
+      peakRssMiB: Math.round(Math.max(peak, process.memoryUsage().rss) / 2 ** 20),
+    };
+  } finally {
+    clearInterval(sample);
+  }
 }
 
-async function benchmark(vms: number): Promise<Result> {
+const sizes = (process.env.BENCH_VMS ?? '1000,10000').split(',').map(Number);
+const bolt = process.env.BENCH_STORE;
+const results: Result[] = [];
+for (const vms of sizes) {
   const directory = await mkdtemp(path.join(os.tmpdir(), 'reachgraph-bench-'));
   try {
     const resources = syntheticEstate(vms);
     await mkdir(path.join(directory, 'azure'));
     await writeFile(path.join(directory, 'azure', 'resources.json'), JSON.stringify({ count: resources.length, data: resources }));
-    let peak = process.memoryUsage().rss;
-    const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-    const [loaded, readAndTransformMs] = await time(() => loadSnapshot(directory));
-    const store = await EmbeddedStore.open(path.join(directory, 'graph.json'));
-    const [, storeWriteMs] = await time(() => writeGraph(store, loaded.graph));
-    const [exposure, exposureMs] = await time(async () => computeExposure(await store.readGraph()));
-    clearInterval(sample);
-    peak = Math.max(peak, process.memoryUsage().rss);
-    return {
-      vms,
-      resources: resources.length,
-      nodes: loaded.graph.nodes.length,
-      edges: loaded.graph.edges.length,
-      readAndTransformMs,
-      storeWriteMs,
-      exposureMs,
-      exposedAssets: exposure.report.assets.length,
-      peakRssMiB: Math.round(peak / 2 ** 20),
-    };
+    const embedded = await EmbeddedStore.open(path.join(directory, 'graph.json'));
+    results.push(await benchmark(vms, directory, embedded, 'embedded'));
+    if (bolt) {
+      const store = await openStore(bolt);
+      try {
+        results.push(await benchmark(vms, directory, store, bolt.replace(/\/\/[^@]*@/, '//')));
+      } finally {
+        await store.close();
+      }
+    }
+    console.error(`bench: ${vms} VMs done`);
   } finally {
     await rm(directory, { recursive: true, force: true });
   }
-}
-
-const sizes = (process.env.BENCH_VMS ?? '1000,10000').split(',').map(Number);
-const results: Result[] = [];
-for (const size of sizes) {
-  results.push(await benchmark(size));
-  console.error(`bench: ${size} VMs done`);
 }
 console.table(results);
 await mkdir(path.join('bench', 'out'), { recursive: true });

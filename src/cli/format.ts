@@ -45,6 +45,12 @@ export function formatLoadSummary(summary: LoadSummary): string {
     lines.push(`\nKept as generic AzureResource nodes (types reachgraph does not model yet):`);
     for (const [type, count] of unknown.sort()) lines.push(`  ${type}: ${count}`);
   }
+  if (summary.cleanup.length > 0) {
+    lines.push(`\nRemoved what the snapshot no longer holds (generation ${summary.generation}):`);
+    for (const record of summary.cleanup) lines.push(`  ${record.family} in ${record.scope}: ${record.nodes} node(s), ${record.edges} edge(s)`);
+  } else if (summary.cleanupNote) {
+    lines.push(`\nNote: ${summary.cleanupNote}.`);
+  }
   if (summary.duplicateResources > 0) lines.push(`\n${summary.duplicateResources} resource(s) appeared in more than one file; the last copy was kept.`);
   if (summary.warnings.length > 0) {
     lines.push(`\n${summary.warnings.length} warning(s):`);

@@ -1,10 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { AnalysisInputError } from '../analysis/network-view.js';
+import { SavedQueryError } from '../queries/saved-query.js';
+import { ManifestError } from '../snapshot/manifest.js';
 import { SnapshotNotFoundError } from '../snapshot/read-azure.js';
 import { StoreError } from '../store/graph-store.js';
 import { registerDemo } from './commands/demo.js';
 import { registerExposure } from './commands/exposure.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerQuery } from './commands/query.js';
+import { registerRecompute } from './commands/recompute.js';
 import { registerServe } from './commands/serve.js';
 import { UsageError } from './errors.js';
 import { VERSION } from './version.js';
@@ -18,11 +22,13 @@ export function buildProgram(): Command {
   registerIngest(program);
   registerExposure(program);
   registerServe(program);
+  registerRecompute(program);
+  registerQuery(program);
   registerDemo(program);
   return program;
 }
 
-const EXPECTED_ERRORS = [UsageError, StoreError, SnapshotNotFoundError, AnalysisInputError];
+const EXPECTED_ERRORS = [UsageError, StoreError, SnapshotNotFoundError, AnalysisInputError, ManifestError, SavedQueryError];
 
 /** Runs the CLI and returns the exit code: 0 ok, 1 failed or partial input, 2 usage error. */
 export async function main(argv: readonly string[]): Promise<number> {

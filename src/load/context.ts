@@ -24,6 +24,7 @@ export class TransformContext {
   private readonly publicIpByIpConfiguration = new Map<string, string>();
   private ipConfigurationsByPrivateIp: Map<string, { id: string; subnetId: string | null }[]> | undefined;
   private attribution: Properties = {};
+  private readonly memos = new Map<string, unknown>();
 
   constructor(resources: readonly ArmResource[]) {
     for (const resource of resources) {
@@ -52,6 +53,21 @@ export class TransformContext {
 
   resource(id: string): ArmResource | undefined {
     return this.byId.get(normalizeId(id));
+  }
+
+  /** Every resource of the snapshot (the last copy of each id), in input order. */
+  allResources(): IterableIterator<ArmResource> {
+    return this.byId.values();
+  }
+
+  /**
+   * A value computed once per transform and shared by every call that asks
+   * for the same key: indexes over the snapshot, tallies a family reports on
+   * at the end. Families keep no module-level state.
+   */
+  memo<T>(key: string, create: () => T): T {
+    if (!this.memos.has(key)) this.memos.set(key, create());
+    return this.memos.get(key) as T;
   }
 
   /** The public IP that names this ip configuration as its owner, for exports where only the IP side links them. */

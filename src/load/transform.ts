@@ -4,6 +4,7 @@ import type { NodeKind } from '../model/kinds.js';
 import type { ArmResource } from '../snapshot/arm-resource.js';
 import { type LoadWarning, TransformContext } from './context.js';
 import { AZURE_FAMILIES, type ResourceFamily } from './families/index.js';
+import { transformIdentityBlock } from './families/identities.js';
 import { linkContainers } from './families/resource-containers.js';
 
 export interface TransformResult {
@@ -40,18 +41,24 @@ export function transformAzureResources(resources: readonly ArmResource[]): Tran
     const type = resource.type.toLowerCase();
     const family = familyByType.get(type);
     const scope = syncScopeOf(resource.id);
+    // A resource's identity block (system-assigned identity, identities it uses) belongs to the resource's own family.
     if (family) {
-      context.within(family.key, scope, () => family.transform(resource, context));
+      context.within(family.key, scope, () => {
+        family.transform(resource, context);
+        transformIdentityBlock(resource, context);
+      });
     } else {
       unknownTypes[type] = (unknownTypes[type] ?? 0) + 1;
-      context.within(GENERIC_FAMILY, scope, () =>
+      context.within(GENERIC_FAMILY, scope, () => {
         context.addResourceNode(resource, 'AzureResource', {
           sku: typeof resource.sku?.name === 'string' ? resource.sku.name : null,
           kindHint: typeof resource.kind === 'string' ? resource.kind : null,
-        }),
-      );
+        });
+        transformIdentityBlock(resource, context);
+      });
     }
   }
+  for (const family of AZURE_FAMILIES) family.finish?.(context);
   linkContainers(resources, context);
 
   const edges = [...context.edges.values()];

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Id scheme: every Azure node is keyed by its ARM id, lowercased, because ARM
  * compares ids case-insensitively and exports disagree on casing.
@@ -32,4 +34,45 @@ export function resourceGroupNodeId(subscriptionId: string, resourceGroup: strin
 export function parentResourceId(childId: string): string | undefined {
   const match = /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/[^/]+\/[^/]+\/[^/]+)/i.exec(childId);
   return match?.[1] ? normalizeId(match[1]) : undefined;
+}
+
+/**
+ * Managed identities.
+ *
+ * - A user-assigned identity is an ARM resource
+ *   (`…/providers/microsoft.managedidentity/userassignedidentities/<name>`) and
+ *   keeps its lowercased ARM id like every other resource.
+ * - A system-assigned identity has no resource of its own in list exports; ARM
+ *   addresses it as the extension resource
+ *   `<resource id>/providers/Microsoft.ManagedIdentity/identities/default`
+ *   (REST "System Assigned Identities – Get By Scope"). Its node id is that
+ *   path, lowercased: stable, derivable from the host alone, and unique per
+ *   host, because a resource has at most one system-assigned identity.
+ *
+ * Role assignments name identities by `principalId` (the Entra object id), a
+ * property of both kinds of identity node.
+ */
+const SYSTEM_IDENTITY_SUFFIX = '/providers/microsoft.managedidentity/identities/default';
+
+export function systemIdentityNodeId(resourceId: string): string {
+  return `${normalizeId(resourceId)}${SYSTEM_IDENTITY_SUFFIX}`;
+}
+
+/** The resource a system-assigned identity belongs to, or undefined for any other id. */
+export function systemIdentityHostId(identityId: string): string | undefined {
+  const id = normalizeId(identityId);
+  return id.endsWith(SYSTEM_IDENTITY_SUFFIX) ? id.slice(0, -SYSTEM_IDENTITY_SUFFIX.length) : undefined;
+}
+
+/**
+ * Attack paths (written by analysis): `attackpath:` + the first 16 hex digits
+ * of sha256(entry id | target id | hop ids joined by '>'). The same route
+ * through the same graph always gets the same id, across runs and stores; a
+ * different route between the same two nodes gets another.
+ */
+export const ATTACK_PATH_ID_PREFIX = 'attackpath:';
+
+export function attackPathId(entryId: string, targetId: string, hops: readonly string[]): string {
+  const digest = createHash('sha256').update(`${entryId}|${targetId}|${hops.join('>')}`).digest('hex');
+  return `${ATTACK_PATH_ID_PREFIX}${digest.slice(0, 16)}`;
 }

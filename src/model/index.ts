@@ -2,3 +2,4 @@ export * from './graph.js';
 export * from './ids.js';
 export * from './kinds.js';
 export * from './network.js';
+export * from './roles.js';

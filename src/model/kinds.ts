@@ -16,6 +16,15 @@ export const NodeKinds = [
   'LoadBalancer',
   'ApplicationGateway',
   'ApplicationSecurityGroup',
+  /**
+   * A managed identity: a user-assigned identity resource, or a resource's
+   * system-assigned identity (id scheme in ids.ts). `principalId` is its Entra
+   * object id, the one role assignments name.
+   */
+  'ManagedIdentity',
+  'KeyVault',
+  'StorageAccount',
+  'SqlServer',
   /** Any ARM resource whose type reachgraph does not model yet. */
   'AzureResource',
   /** Written by analysis: one path from an internet-exposed workload to a crown jewel. */
@@ -42,6 +51,14 @@ export const EdgeKinds = [
   'PEERED_WITH',
   /** Network interface → an application security group its ip configuration joins. */
   'MEMBER_OF',
+  /** Resource (VM, scale set, app…) → a managed identity it can obtain tokens for. */
+  'USES_IDENTITY',
+  /**
+   * Principal (a managed identity) → the scope node (subscription, resource
+   * group or resource) of its Azure RBAC role assignments. One edge per
+   * (principal, scope); properties in roles.ts (`encodeRoleGrants`).
+   */
+  'HAS_ROLE',
   /** Derived by analysis: traffic from the source reaches the target (ports in properties). */
   'REACHES',
   /** Attack path → the exposed workload it starts at. */
@@ -67,10 +84,24 @@ export const ArmTypeToKind: Readonly<Record<string, NodeKind>> = {
   'microsoft.network/loadbalancers': 'LoadBalancer',
   'microsoft.network/applicationgateways': 'ApplicationGateway',
   'microsoft.network/applicationsecuritygroups': 'ApplicationSecurityGroup',
+  'microsoft.managedidentity/userassignedidentities': 'ManagedIdentity',
+  'microsoft.keyvault/vaults': 'KeyVault',
+  'microsoft.storage/storageaccounts': 'StorageAccount',
+  'microsoft.sql/servers': 'SqlServer',
 };
 
 /** Kinds that run code an attacker can land on: the subjects of exposure reports. */
 export const WorkloadKinds: readonly NodeKind[] = ['VirtualMachine', 'VirtualMachineScaleSet'];
+
+/**
+ * Kinds that are attack-path targets by themselves: they hold secrets or data.
+ * Any other node becomes one when tagged `reachgraph:crown-jewel=true`; a
+ * subscription becomes one for roles that can take it over (see analysis/attack-paths.ts).
+ */
+export const CrownJewelKinds: readonly NodeKind[] = ['KeyVault', 'StorageAccount', 'SqlServer'];
+
+/** The tag (as stored in a node's `tags` property, 'key=value') that marks a crown jewel. */
+export const CROWN_JEWEL_TAG = 'reachgraph:crown-jewel=true';
 
 /**
  * Properties that hold structured data as JSON text (graph stores keep only

@@ -3,14 +3,34 @@ import { z } from 'zod';
 import type { ExposureResult } from '../analysis/exposure.js';
 import { ExposureFilterSchema, filterExposure } from '../analysis/filter.js';
 import { INTERNET_ID, normalizeId } from '../model/ids.js';
+import { runSavedQuery } from '../queries/run.js';
+import { type SavedQuery, SavedQueryError, type SavedQueryProblem } from '../queries/saved-query.js';
 import type { GraphStore } from '../store/graph-store.js';
+import type { JobRunner } from './jobs.js';
 
 export interface ApiContext {
   store: GraphStore;
   /** The current exposure results; the server computes them once and reuses them. */
   exposure(): Promise<ExposureResult>;
+  jobs: JobRunner;
+  catalog(): Promise<Map<string, SavedQuery>>;
   version: string;
 }
+
+const QueryRequestSchema = z
+  .object({
+    params: z.record(z.string(), z.unknown()).default({}),
+    limit: z.number().int().min(1).max(100_000).optional(),
+    timeoutMs: z.number().int().min(1).max(600_000).optional(),
+  })
+  .strict();
+
+const PROBLEM_STATUS: Record<SavedQueryProblem, [number, string]> = {
+  parameter: [400, 'invalid_parameter'],
+  'read-only': [403, 'write_refused'],
+  store: [501, 'not_supported'],
+  header: [500, 'broken_query'],
+};
 
 class HttpError extends Error {
   constructor(
@@ -80,6 +100,40 @@ export function createApp(context: ApiContext): express.Express {
       })),
       exposure: report.assets.find((asset) => asset.id === id) ?? null,
     });
+  });
+
+  app.post('/api/v1/recompute', (_request, response) => {
+    const { job, started } = context.jobs.start('api');
+    response
+      .status(202)
+      .location(`/api/v1/jobs/${job.id}`)
+      .json({ jobId: job.id, status: job.status, alreadyRunning: !started, links: { job: `/api/v1/jobs/${job.id}` } });
+  });
+
+  app.get('/api/v1/jobs/:id', (request, response) => {
+    const job = context.jobs.get(request.params.id);
+    if (!job) throw new HttpError(404, 'not_found', `No job ${request.params.id}; jobs are kept in memory while the server runs.`);
+    response.json(job);
+  });
+
+  app.get('/api/v1/queries', async (_request, response) => {
+    const catalog = await context.catalog();
+    response.json({ queries: [...catalog.values()].map(({ text: _text, ...rest }) => rest) });
+  });
+
+  app.post('/api/v1/queries/:name', express.json({ limit: '100kb' }), async (request, response) => {
+    const saved = (await context.catalog()).get(request.params.name as string);
+    if (!saved) throw new HttpError(404, 'not_found', `No saved query named ${request.params.name}; GET /api/v1/queries lists them.`);
+    const body = QueryRequestSchema.safeParse(request.body ?? {});
+    if (!body.success) throw new HttpError(400, 'invalid_parameter', body.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '));
+    try {
+      const limits = { ...(body.data.limit ? { rowLimit: body.data.limit } : {}), ...(body.data.timeoutMs ? { timeoutMs: body.data.timeoutMs } : {}) };
+      response.json(await runSavedQuery(context.store, saved, body.data.params, { limits }));
+    } catch (error) {
+      if (!(error instanceof SavedQueryError)) throw error;
+      const [status, code] = PROBLEM_STATUS[error.problem];
+      throw new HttpError(status, code, error.message);
+    }
   });
 
   app.use((request) => {

@@ -2,8 +2,17 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ExposureReport } from '../../src/analysis/exposure.js';
-import { contosoExpectedExposure, contosoExpectedPaths, contosoNotExposed } from '../fixtures/contoso-expected.js';
+import { analysisResultsFor } from '../../src/analysis/attack-paths.js';
+import { computeExposure, type ExposureReport } from '../../src/analysis/exposure.js';
+import { loadSnapshot } from '../../src/load/ingest.js';
+import {
+  contosoExpectedAttackPaths,
+  contosoExpectedExposure,
+  contosoExpectedPaths,
+  contosoExpectedSeverity,
+  contosoIds,
+  contosoNotExposed,
+} from '../fixtures/contoso-expected.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
@@ -62,5 +71,65 @@ describe('the Contoso sample estate, end to end through the CLI', () => {
     const { stdout } = await reachgraph('exposure', '--store', store, '--json');
     expect(JSON.parse(stdout)).toEqual(report);
     await import('node:fs/promises').then((fs) => fs.rm(store, { force: true }));
+  });
+});
+
+describe('the Contoso sample estate: attack paths and severity', () => {
+  it('analysisResultsFor yields exactly the expected attack paths, with their severities', async () => {
+    const { graph, summary } = await loadSnapshot(path.join(root, 'examples/contoso'));
+    const results = analysisResultsFor(graph, computeExposure(graph));
+
+    const actual = results.attackPaths.map((attackPath) => ({
+      entry: attackPath.entryId,
+      target: attackPath.targetId,
+      role: attackPath.properties.roleName,
+      privilege: attackPath.properties.privilege,
+      identity: attackPath.properties.identityId,
+      severity: attackPath.properties.severity,
+      score: attackPath.properties.score,
+    }));
+    const order = (a: { entry: string; target: string }, b: { entry: string; target: string }) => a.entry.localeCompare(b.entry) || a.target.localeCompare(b.target);
+    expect([...actual].sort(order)).toEqual([...contosoExpectedAttackPaths].sort(order));
+
+    // Every hop is a node of the graph, and a path runs internet → … → entry → identity → scope → … → target.
+    const nodes = new Set(graph.nodes.map((node) => node.id));
+    for (const attackPath of results.attackPaths) {
+      expect(attackPath.hops[0]).toBe('internet');
+      expect(attackPath.hops.at(-1)).toBe(attackPath.targetId);
+      expect(attackPath.hops[attackPath.hops.indexOf(attackPath.entryId) + 1]).toBe(attackPath.properties.identityId);
+      for (const hop of attackPath.hops) expect(nodes.has(hop), hop).toBe(true);
+    }
+    const jumpToVault = results.attackPaths.find((item) => item.entryId === contosoIds.vmJump01 && item.targetId === contosoIds.kvProd);
+    expect(jumpToVault?.hops).toEqual([
+      'internet',
+      contosoIds.pipJump01,
+      contosoIds.pipJump01.replace('publicipaddresses/pip-vm-jump-01', 'networkinterfaces/nic-vm-jump-01'),
+      contosoIds.vmJump01,
+      `${contosoIds.vmJump01}/providers/microsoft.managedidentity/identities/default`,
+      contosoIds.subProd,
+      contosoIds.rgProdData,
+      contosoIds.kvProd,
+    ]);
+
+    // Every workload is analysed, with the expected severity factors.
+    const assets = Object.fromEntries(
+      results.assets.map((asset) => [
+        asset.id,
+        {
+          severity: asset.properties.severity,
+          severityScore: asset.properties.severityScore,
+          factorIdentityPrivilege: asset.properties.factorIdentityPrivilege,
+          factorCrownJewelsReachable: asset.properties.factorCrownJewelsReachable,
+          factorAdminPortsExposed: asset.properties.factorAdminPortsExposed,
+        },
+      ]),
+    );
+    expect(assets).toEqual(contosoExpectedSeverity);
+
+    // The one assignment to a user is reported, not followed; nothing else is amiss.
+    expect(summary.warnings).toEqual([
+      { subject: 'microsoft.authorization/roleassignments', message: expect.stringMatching(/^1 role assignment names a principal that is not a managed identity in this snapshot \(User 1\)/) },
+    ]);
+    expect(summary.danglingReferences).toBe(0);
   });
 });

@@ -363,20 +363,20 @@ describe('network security groups', () => {
 
 describe('resources the loader does not model, or that are incomplete', () => {
   it('keeps unknown types as AzureResource nodes and counts them by lowercased type', () => {
-    const storage = (name: string, type = 'Microsoft.Storage/storageAccounts'): ArmResource => ({
-      id: `${RG_ID}/providers/Microsoft.Storage/storageAccounts/${name}`,
+    const cosmos = (name: string, type = 'Microsoft.DocumentDB/databaseAccounts'): ArmResource => ({
+      id: `${RG_ID}/providers/Microsoft.DocumentDB/databaseAccounts/${name}`,
       type,
       name,
-      kind: 'StorageV2',
-      sku: { name: 'Standard_LRS' },
+      kind: 'GlobalDocumentDB',
+      sku: { name: 'Standard' },
     });
     const site: ArmResource = { id: `${RG_ID}/providers/Microsoft.Web/sites/app`, type: 'Microsoft.Web/sites' };
-    const result = transformAzureResources([storage('sta'), storage('stb', 'microsoft.storage/storageaccounts'), site]);
-    expect(result.unknownTypes).toEqual({ 'microsoft.storage/storageaccounts': 2, 'microsoft.web/sites': 1 });
+    const result = transformAzureResources([cosmos('cosa'), cosmos('cosb', 'microsoft.documentdb/databaseaccounts'), site]);
+    expect(result.unknownTypes).toEqual({ 'microsoft.documentdb/databaseaccounts': 2, 'microsoft.web/sites': 1 });
     expect(result.nodesByKind.AzureResource).toBe(3);
-    expect(nodeOf(result, `${RG_ID}/providers/Microsoft.Storage/storageAccounts/sta`)).toMatchObject({
+    expect(nodeOf(result, `${RG_ID}/providers/Microsoft.DocumentDB/databaseAccounts/cosa`)).toMatchObject({
       kind: 'AzureResource',
-      properties: { armType: 'microsoft.storage/storageaccounts', sku: 'Standard_LRS', kindHint: 'StorageV2', name: 'sta' },
+      properties: { armType: 'microsoft.documentdb/databaseaccounts', sku: 'Standard', kindHint: 'GlobalDocumentDB', name: 'cosa' },
     });
     expect(hasEdge(result, RG_ID, 'CONTAINS', site.id)).toBe(true);
   });
@@ -394,6 +394,10 @@ describe('resources the loader does not model, or that are incomplete', () => {
       'Microsoft.Compute/virtualMachineScaleSets',
       'Microsoft.Network/loadBalancers',
       'Microsoft.Network/applicationGateways',
+      'Microsoft.ManagedIdentity/userAssignedIdentities',
+      'Microsoft.KeyVault/vaults',
+      'Microsoft.Storage/storageAccounts',
+      'Microsoft.Sql/servers',
     ];
     const resources: ArmResource[] = types.flatMap((type, index) => [
       { id: `${RG_ID}/providers/${type}/bare${index}`, type },
@@ -504,7 +508,7 @@ describe('loadSnapshot and ingestSnapshot', () => {
     await put('azure/compute.json', [
       ...vmWithNic({ name: 'nic', vm: 'vm', subnet: ['vnet', 'web'], privateIp: '10.0.1.4', publicIp: 'pip' }),
       { ...network, id: network.id.toUpperCase() },
-      { id: `${RG_ID}/providers/Microsoft.KeyVault/vaults/kv`, type: 'Microsoft.KeyVault/vaults' },
+      { id: `${RG_ID}/providers/Microsoft.Web/serverFarms/plan`, type: 'Microsoft.Web/serverFarms' },
     ]);
     await put('azure/broken.json', '[{');
     const { graph, summary } = await loadSnapshot(root);
@@ -515,7 +519,7 @@ describe('loadSnapshot and ingestSnapshot', () => {
       duplicateResources: 1,
       nodes: graph.nodes.length,
       edges: graph.edges.length,
-      unknownTypes: { 'microsoft.keyvault/vaults': 1 },
+      unknownTypes: { 'microsoft.web/serverfarms': 1 },
       danglingReferences: 0,
       warnings: [],
     });

@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import request from 'supertest';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { computeExposure, type ExposedAsset } from '../../src/analysis/exposure.js';
@@ -6,7 +5,10 @@ import { writeGraph } from '../../src/load/ingest.js';
 import { transformAzureResources } from '../../src/load/transform.js';
 import type { GraphBatch } from '../../src/model/graph.js';
 import { createApp } from '../../src/serve/app.js';
-import { startServer } from '../../src/serve/server.js';
+import { type RunningServer, startServer } from '../../src/serve/server.js';
+import { JobRunner } from '../../src/serve/jobs.js';
+import { recompute } from '../../src/analysis/recompute.js';
+import { loadCatalog } from '../../src/queries/catalog.js';
 import { EmbeddedStore } from '../../src/store/embedded-store.js';
 import type { GraphStore } from '../../src/store/graph-store.js';
 import { ids, lower, nsg, publicIp, scaleSet, vmWithNic, vnet } from '../helpers/arm.js';
@@ -50,7 +52,13 @@ beforeAll(async () => {
 
 /** The context the server builds: exposure computed from the store's graph. */
 function appOver(graphStore: GraphStore) {
-  return createApp({ store: graphStore, version: '9.9.9-test', exposure: () => graphStore.readGraph().then(computeExposure) });
+  return createApp({
+    store: graphStore,
+    version: '9.9.9-test',
+    exposure: () => graphStore.readGraph().then(computeExposure),
+    jobs: new JobRunner(() => recompute(graphStore)),
+    catalog: () => loadCatalog(),
+  });
 }
 
 const assetIds = (body: { assets: ExposedAsset[] }) => body.assets.map((asset) => asset.id);
@@ -238,11 +246,11 @@ describe('errors', () => {
 });
 
 describe('startServer', () => {
-  let server: Server | undefined;
+  let running: RunningServer | undefined;
 
   afterEach(async () => {
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    server = undefined;
+    await running?.close();
+    running = undefined;
   });
 
   it('answers 500 JSON while the store fails, and recovers once it can be read again', async () => {
@@ -256,7 +264,8 @@ describe('startServer', () => {
         return store.readGraph();
       },
     });
-    server = await startServer({ store: flaky, port: 0, host: '127.0.0.1', version: 'test' });
+    running = await startServer({ store: flaky, port: 0, host: '127.0.0.1', version: 'test' });
+    const server = running.server;
     const failed = await request(server).get('/api/v1/exposure');
     expect(failed.status).toBe(500);
     expect(failed.body.error).toEqual({ code: 'internal', message: 'store offline' });

@@ -16,14 +16,19 @@ export function registerIngest(program: Command): void {
     .command('ingest')
     .description('load a snapshot directory into the graph store')
     .argument('<snapshot>', 'snapshot directory (with an azure/ folder)')
-    .option('--store <file>', 'graph store file (env REACHGRAPH_STORE; default .reachgraph/graph.json)')
+    .option('--store <file|uri>', 'graph store: a file, or bolt://… / neo4j://… (env REACHGRAPH_STORE, NEO4J_URI; default .reachgraph/graph.json)')
     .option('--batch-size <n>', 'nodes or edges per write batch', parseBatchSize, 1000)
+    .option('--assume-complete', 'treat every resource family as completely collected, so what the snapshot no longer holds is removed')
     .option('--json', 'print the load summary as JSON')
-    .action(async (snapshot: string, options: { store?: string; batchSize: number; json?: boolean }) => {
+    .action(async (snapshot: string, options: { store?: string; batchSize: number; json?: boolean; assumeComplete?: boolean }) => {
       const store = await openStore(options.store);
       const bar = progressBar('Writing graph');
       try {
-        const summary = await ingestSnapshot(snapshot, store, { batchSize: options.batchSize, onProgress: bar.update });
+        const summary = await ingestSnapshot(snapshot, store, {
+          batchSize: options.batchSize,
+          assumeComplete: options.assumeComplete ?? false,
+          onProgress: bar.update,
+        });
         bar.stop();
         console.log(options.json ? JSON.stringify(summary, null, 2) : formatLoadSummary(summary));
         // Bad files are reported and skipped so the rest loads; the exit code still tells scripts.

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
+import ms from 'ms';
 import { startServer } from '../../serve/server.js';
 import type { GraphStore } from '../../store/graph-store.js';
 import { openStore } from '../../store/open.js';
@@ -9,6 +10,16 @@ import { VERSION } from '../version.js';
 export interface ListenOptions {
   port: string;
   host: string;
+  /** A recompute period such as 15m or 1h. */
+  every?: string;
+}
+
+export function parsePeriod(text: string): number {
+  const period = ms(text as ms.StringValue);
+  if (typeof period !== 'number' || !Number.isFinite(period) || period < 10_000) {
+    throw new UsageError(`--every takes a period of at least 10s, such as 15m or 1h, not ${text}`);
+  }
+  return period;
 }
 
 export function parsePort(text: string): number {
@@ -19,11 +30,17 @@ export function parsePort(text: string): number {
 
 /** Serves until SIGINT/SIGTERM, then closes the store cleanly. */
 export async function serveStore(store: GraphStore, options: ListenOptions): Promise<void> {
-  const server = await startServer({ store, port: parsePort(options.port), host: options.host, version: VERSION });
-  const { address, port } = server.address() as AddressInfo;
+  const running = await startServer({
+    store,
+    port: parsePort(options.port),
+    host: options.host,
+    version: VERSION,
+    ...(options.every ? { recomputeEveryMs: parsePeriod(options.every) } : {}),
+  });
+  const { address, port } = running.server.address() as AddressInfo;
   console.error(`reachgraph API on http://${address.includes(':') ? `[${address}]` : address}:${port}/api/v1/health (store: ${store.location}); Ctrl-C stops it.`);
   await new Promise<void>((resolve) => {
-    const stop = () => server.close(() => resolve());
+    const stop = () => void running.close().then(resolve);
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
@@ -34,9 +51,10 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('serve the HTTP API over the graph store')
-    .option('--store <file>', 'graph store file (env REACHGRAPH_STORE; default .reachgraph/graph.json)')
+    .option('--store <file|uri>', 'graph store: a file, or bolt://… / neo4j://… (env REACHGRAPH_STORE, NEO4J_URI; default .reachgraph/graph.json)')
     .option('--port <port>', 'port to listen on (env PORT)', process.env.PORT ?? '8080')
     .option('--host <host>', 'address to bind; 0.0.0.0 exposes the API to the network', '127.0.0.1')
+    .option('--every <period>', 'recompute exposure, attack paths and severity on this period, e.g. 15m')
     .action(async (options: ListenOptions & { store?: string }) => {
       await serveStore(await openStore(options.store), options);
     });

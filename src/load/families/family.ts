@@ -9,4 +9,6 @@ export interface ResourceFamily {
   /** Lowercased ARM resource types. */
   armTypes: readonly string[];
   transform(resource: ArmResource, context: TransformContext): void;
+  /** Runs once after every resource was transformed: aggregated warnings and the like. */
+  finish?(context: TransformContext): void;
 }

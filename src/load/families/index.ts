@@ -1,6 +1,9 @@
 import type { ResourceFamily } from './family.js';
 import { applicationGateways } from './application-gateways.js';
+import { authorization } from './authorization.js';
 import { virtualMachines, virtualMachineScaleSets } from './compute.js';
+import { keyVaults, sqlServers, storageAccounts } from './data-stores.js';
+import { managedIdentities } from './identities.js';
 import { loadBalancers } from './load-balancers.js';
 import { networkInterfaces } from './network-interfaces.js';
 import { networkSecurityGroups } from './network-security-groups.js';
@@ -28,6 +31,11 @@ export const AZURE_FAMILIES: readonly ResourceFamily[] = [
   virtualMachineScaleSets,
   loadBalancers,
   applicationGateways,
+  managedIdentities,
+  keyVaults,
+  storageAccounts,
+  sqlServers,
+  authorization,
 ];
 
 /** Every family key a manifest may name, including the generic one for types reachgraph does not model. */

@@ -30,6 +30,8 @@ export const resourceContainers: ResourceFamily = {
  */
 export function linkContainers(resources: readonly ArmResource[], context: TransformContext): void {
   for (const resource of resources) {
+    // Resources that contribute only edges (role assignments and definitions) have no node to contain.
+    if (!context.nodes.has(normalizeId(resource.id))) continue;
     const match = /^\/subscriptions\/([^/]+)(?:\/resourcegroups\/([^/]+))?/i.exec(resource.id);
     if (!match?.[1]) continue;
     context.within(resourceContainers.key, subscriptionNodeId(match[1]), () => linkContainer(resource, match[1]!, match[2], context));
