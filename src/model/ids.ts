@@ -76,3 +76,20 @@ export function attackPathId(entryId: string, targetId: string, hops: readonly s
   const digest = createHash('sha256').update(`${entryId}|${targetId}|${hops.join('>')}`).digest('hex');
   return `${ATTACK_PATH_ID_PREFIX}${digest.slice(0, 16)}`;
 }
+
+/** Kubernetes objects live under their AKS cluster: `<cluster id>/k8s/<namespace>/<kind>/<name>`. */
+export const CLUSTER_SCOPED_NAMESPACE = '_cluster';
+
+/**
+ * The id of a Kubernetes object. `kind` is the lowercase singular kind
+ * (`deployment`, `pod`, `service`, `networkpolicy`…); cluster-scoped objects
+ * (namespaces, nodes, ingress classes) use `_cluster` as their namespace.
+ */
+export function kubernetesObjectId(clusterId: string, namespace: string | null, kind: string, name: string): string {
+  return `${normalizeId(clusterId)}/k8s/${namespace ?? CLUSTER_SCOPED_NAMESPACE}/${kind.toLowerCase()}/${name}`;
+}
+
+/** A container image by content: `image:<registry>/<repository>@<algorithm>:<hex>`, lowercased. */
+export function containerImageId(registry: string, repository: string, digest: string): string {
+  return `image:${registry}/${repository}@${digest}`.toLowerCase();
+}

@@ -3,3 +3,4 @@ export * from './ids.js';
 export * from './kinds.js';
 export * from './network.js';
 export * from './roles.js';
+export * from './kubernetes.js';

@@ -25,6 +25,20 @@ export const NodeKinds = [
   'KeyVault',
   'StorageAccount',
   'SqlServer',
+  /** An AKS cluster (Microsoft.ContainerService/managedClusters); its Kubernetes objects hang below it. */
+  'ManagedCluster',
+  'KubernetesNamespace',
+  'KubernetesNode',
+  /** Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or CronJob (`workloadKind`); the subject of Kubernetes exposure. */
+  'KubernetesWorkload',
+  'KubernetesPod',
+  'KubernetesService',
+  'KubernetesIngress',
+  'KubernetesIngressClass',
+  'KubernetesNetworkPolicy',
+  'KubernetesServiceAccount',
+  /** A container image by digest: id `image:<registry>/<repository>@<digest>` (ids.ts). */
+  'ContainerImage',
   /** Any ARM resource whose type reachgraph does not model yet. */
   'AzureResource',
   /** Written by analysis: one path from an internet-exposed workload to a crown jewel. */
@@ -51,6 +65,18 @@ export const EdgeKinds = [
   'PEERED_WITH',
   /** Network interface → an application security group its ip configuration joins. */
   'MEMBER_OF',
+  /** Kubernetes owner references: workload → replica set → pod (and cron job → job → pod). */
+  'OWNS',
+  /** Service or network policy → each pod its selector matches. */
+  'SELECTS',
+  /** Pod → the node it is scheduled on. */
+  'RUNS_ON',
+  /** Pod → the service account it runs as. */
+  'RUNS_AS',
+  /** Pod → the image digest each container runs (properties: container, imageRef, tag, digestPinned). */
+  'RUNS_IMAGE',
+  /** Ingress → each backend service it routes to (properties: host, path, port). */
+  'ROUTES_TO_SERVICE',
   /** Resource (VM, scale set, app…) → a managed identity it can obtain tokens for. */
   'USES_IDENTITY',
   /**
@@ -86,12 +112,13 @@ export const ArmTypeToKind: Readonly<Record<string, NodeKind>> = {
   'microsoft.network/applicationsecuritygroups': 'ApplicationSecurityGroup',
   'microsoft.managedidentity/userassignedidentities': 'ManagedIdentity',
   'microsoft.keyvault/vaults': 'KeyVault',
+  'microsoft.containerservice/managedclusters': 'ManagedCluster',
   'microsoft.storage/storageaccounts': 'StorageAccount',
   'microsoft.sql/servers': 'SqlServer',
 };
 
 /** Kinds that run code an attacker can land on: the subjects of exposure reports. */
-export const WorkloadKinds: readonly NodeKind[] = ['VirtualMachine', 'VirtualMachineScaleSet'];
+export const WorkloadKinds: readonly NodeKind[] = ['VirtualMachine', 'VirtualMachineScaleSet', 'KubernetesWorkload'];
 
 /**
  * Kinds that are attack-path targets by themselves: they hold secrets or data.
@@ -113,4 +140,11 @@ export const JsonProperties: Readonly<Partial<Record<NodeKind, readonly string[]
   VirtualMachineScaleSet: ['networkInterfaceConfigurations'],
   LoadBalancer: ['frontendIPConfigurations', 'backendAddressPools', 'loadBalancingRules', 'inboundNatRules', 'inboundNatPools'],
   ApplicationGateway: ['frontendIPConfigurations', 'gatewaySubnetIds', 'listeners', 'backendAddressPools', 'routes'],
+  ManagedCluster: ['agentPools'],
+  KubernetesPod: ['labels', 'containers'],
+  KubernetesWorkload: ['labels', 'podTemplateLabels', 'selector', 'containers'],
+  KubernetesService: ['selector', 'ports'],
+  KubernetesIngress: ['routes'],
+  KubernetesNamespace: ['labels'],
+  KubernetesNetworkPolicy: ['podSelector', 'ingressRules'],
 };
