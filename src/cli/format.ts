@@ -1,5 +1,6 @@
 import type { ExposedAsset, ExposedPort } from '../analysis/exposure.js';
 import type { LoadSummary } from '../load/ingest.js';
+import type { GraphNode } from '../model/graph.js';
 
 export function formatPorts(ports: readonly ExposedPort[]): string {
   return ports
@@ -62,4 +63,21 @@ export function formatLoadSummary(summary: LoadSummary): string {
     for (const error of summary.errors) lines.push(`  ${error.path}: ${error.message}`);
   }
   return lines.join('\n');
+}
+
+/** The current attack paths in a graph written by recompute, most severe first. */
+export function formatAttackPaths(nodes: readonly GraphNode[]): string {
+  const state = nodes.find((node) => node.kind === 'AnalysisState');
+  const paths = nodes
+    .filter((node) => node.kind === 'AttackPath' && node.properties.resultVersion === state?.properties.currentVersion)
+    .sort((a, b) => Number(b.properties.score ?? 0) - Number(a.properties.score ?? 0) || a.id.localeCompare(b.id));
+  if (paths.length === 0) return 'No attack path leads from an internet-exposed workload to a crown jewel.';
+  const rows = paths.map((path) => [
+    String(path.properties.severity ?? ''),
+    String(path.properties.score ?? ''),
+    String(path.properties.entryName ?? ''),
+    String(path.properties.roleName ?? ''),
+    String(path.properties.targetName ?? ''),
+  ]);
+  return `${table(['SEVERITY', 'SCORE', 'FROM', 'ROLE', 'TO'], rows)}\n\n${paths.length} attack path(s) from the internet to crown jewels.`;
 }

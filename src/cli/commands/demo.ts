@@ -2,9 +2,10 @@ import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { computeExposure } from '../../analysis/exposure.js';
+import { recompute } from '../../analysis/recompute.js';
 import { ingestSnapshot } from '../../load/ingest.js';
 import { EmbeddedStore } from '../../store/embedded-store.js';
-import { formatExposure } from '../format.js';
+import { formatAttackPaths, formatExposure } from '../format.js';
 import { type ListenOptions, serveStore } from './serve.js';
 
 export const SAMPLE_SNAPSHOT = fileURLToPath(new URL('../../../examples/contoso', import.meta.url));
@@ -23,7 +24,10 @@ export function registerDemo(program: Command): void {
       const store = await EmbeddedStore.open(options.store);
       const summary = await ingestSnapshot(SAMPLE_SNAPSHOT, store);
       console.log(`Loaded the Contoso sample: ${summary.resources} resources → ${summary.nodes} nodes, ${summary.edges} edges.\n`);
-      console.log(formatExposure(computeExposure(await store.readGraph()).report.assets));
+      await recompute(store);
+      const graph = await store.readGraph();
+      console.log(formatExposure(computeExposure(graph).report.assets));
+      console.log(`\n${formatAttackPaths(graph.nodes)}`);
       if (options.serve) {
         console.log('');
         await serveStore(store, options);
