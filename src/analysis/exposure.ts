@@ -7,6 +7,7 @@ import { singleSource } from 'graphology-shortest-path/unweighted.js';
 import type { GraphBatch } from '../model/graph.js';
 import { INTERNET_ID } from '../model/ids.js';
 import type { NodeKind } from '../model/kinds.js';
+import { reachThroughKubernetes } from './kubernetes/index.js';
 import { buildNetworkView } from './network-view.js';
 import { PROTOCOLS, type Protocol } from './nsg.js';
 import { mergeRanges, type PortRange } from './ports.js';
@@ -55,6 +56,17 @@ function unique(values: string[]): string[] {
   return [...new Set(values)].sort();
 }
 
+/**
+ * The shortest path from the internet, when it is a way the traffic really
+ * takes; otherwise the asset's shortest own path. Forwarders shared by several
+ * frontends (AKS puts every service on one `kubernetes` load balancer) would
+ * otherwise splice one public IP onto another frontend's route.
+ */
+function pathFor(shortest: string[] | undefined, reaches: readonly Reach[]): string[] {
+  if (shortest && reaches.some((reach) => reach.path.length === shortest.length && reach.path.every((hop, i) => hop === shortest[i]))) return shortest;
+  return reaches.reduce((best, reach) => (reach.path.length < best.length ? reach.path : best), reaches[0]!.path);
+}
+
 export function computeExposure(graph: GraphBatch): ExposureResult {
   const view = buildNetworkView(graph);
   const cache = new AdmissionCache();
@@ -64,6 +76,7 @@ export function computeExposure(graph: GraphBatch): ExposureResult {
     ...reachThroughScaleSetPublicIps(view, cache),
     ...reachThroughLoadBalancers(view, index, cache),
     ...reachThroughApplicationGateways(view, index, cache),
+    ...reachThroughKubernetes(graph, view, cache),
   ];
 
   const reachability = new DirectedGraph();
@@ -97,7 +110,7 @@ export function computeExposure(graph: GraphBatch): ExposureResult {
       kind: node?.kind ?? 'AzureResource',
       width: assetReaches.some((reach) => reach.width === 'wide') ? 'wide' : 'narrow',
       ports: mergePorts(assetReaches),
-      path: paths[assetId] ?? assetReaches[0]!.path,
+      path: pathFor(paths[assetId], assetReaches),
       name: typeof node?.properties.name === 'string' ? node.properties.name : assetId,
       entryPoints: [...entries.values()].map(({ entry, reaches: group }) => ({
         ...entry,

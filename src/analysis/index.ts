@@ -3,3 +3,4 @@ export { ExposureFilterSchema, filterExposure, type ExposureFilter } from './fil
 export { AnalysisInputError } from './network-view.js';
 export { analysisResultsFor, type AnalysisOutput } from './attack-paths.js';
 export { severityOf, type Severity } from './severity.js';
+export { INGRESS_CONTROLLERS, reachThroughKubernetes } from './kubernetes/index.js';

@@ -9,7 +9,17 @@ import type { NetworkView, ScaleSetView } from './network-view.js';
 import { type AdmittedRange, evaluateInbound, type NsgLayer, type Protocol, type TrafficSource } from './nsg.js';
 
 export type Width = 'wide' | 'narrow';
-export type EntryType = 'public-ip' | 'scale-set-public-ip' | 'load-balancer' | 'application-gateway';
+export type EntryType =
+  | 'public-ip'
+  | 'scale-set-public-ip'
+  | 'load-balancer'
+  | 'application-gateway'
+  /** Kubernetes (src/analysis/kubernetes): an AKS API server, a LoadBalancer service, an Ingress, a NodePort or hostPort on a node with a public IP. */
+  | 'api-server'
+  | 'kubernetes-load-balancer'
+  | 'kubernetes-ingress'
+  | 'node-port'
+  | 'host-port';
 
 export interface EntryPoint {
   type: EntryType;

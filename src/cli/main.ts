@@ -4,9 +4,12 @@ import { SavedQueryError } from '../queries/saved-query.js';
 import { ManifestError } from '../snapshot/manifest.js';
 import { SnapshotNotFoundError } from '../snapshot/read-azure.js';
 import { StoreError } from '../store/graph-store.js';
+import { registerBom } from './commands/bom.js';
 import { registerDemo } from './commands/demo.js';
 import { registerExposure } from './commands/exposure.js';
+import { registerImages } from './commands/images.js';
 import { registerIngest } from './commands/ingest.js';
+import { registerIntegrity } from './commands/integrity.js';
 import { registerQuery } from './commands/query.js';
 import { registerRecompute } from './commands/recompute.js';
 import { registerServe } from './commands/serve.js';
@@ -25,6 +28,9 @@ export function buildProgram(): Command {
   registerRecompute(program);
   registerQuery(program);
   registerDemo(program);
+  registerImages(program);
+  registerBom(program);
+  registerIntegrity(program);
   return program;
 }
 

@@ -3,9 +3,11 @@ import type { GraphBatch, GraphEdge } from '../model/graph.js';
 import type { NodeKind } from '../model/kinds.js';
 import { type Manifest, normalizeScope, readManifest } from '../snapshot/manifest.js';
 import { readAzureSnapshot, type SnapshotProblem } from '../snapshot/read-azure.js';
+import { readKubernetesSnapshot } from '../snapshot/read-kubernetes.js';
 import type { GraphStore, SyncStamp } from '../store/graph-store.js';
 import type { LoadWarning } from './context.js';
 import { ALL_FAMILY_KEYS } from './families/index.js';
+import { transformKubernetes } from './kubernetes/index.js';
 import { transformAzureResources } from './transform.js';
 
 export interface CleanupRecord {
@@ -19,8 +21,15 @@ export interface LoadSummary {
   snapshot: string;
   store: string;
   generation: number;
+  /** Azure and Kubernetes files read. */
   files: number;
   resources: number;
+  /** Cluster folders under kubernetes/ matched to a managed cluster and loaded. */
+  kubernetesClusters: number;
+  /** Kubernetes objects of those folders (of the kinds reachgraph models). */
+  kubernetesObjects: number;
+  /** Kubernetes kinds reachgraph does not model, with how many objects of each were left out. */
+  unknownKubernetesKinds: Record<string, number>;
   duplicateResources: number;
   nodes: number;
   edges: number;
@@ -53,29 +62,38 @@ function danglingWarnings(edges: readonly GraphEdge[], present: (id: string) => 
   }));
 }
 
-/** Reads and transforms a snapshot without touching a store. */
+/** Reads and transforms a snapshot (Azure resources, then Kubernetes dumps) without touching a store. */
 export async function loadSnapshot(root: string): Promise<LoadedSnapshot> {
-  const [snapshot, manifest] = await Promise.all([readAzureSnapshot(root), readManifest(root)]);
+  const [snapshot, kubernetesSnapshot, manifest] = await Promise.all([readAzureSnapshot(root), readKubernetesSnapshot(root), readManifest(root)]);
   const result = transformAzureResources(snapshot.resources);
-  const dangling = new Set(result.danglingEdges);
-  const nodeIds = new Set(result.graph.nodes.map((node) => node.id));
-  const edges = result.graph.edges.filter((edge) => !dangling.has(edge));
+  const kubernetes = transformKubernetes(kubernetesSnapshot, snapshot.resources);
+  const nodes = [...result.graph.nodes, ...kubernetes.nodes];
+  const nodeIds = new Set(nodes.map((node) => node.id));
+  const allEdges = [...result.graph.edges, ...kubernetes.edges];
+  const danglingEdges = allEdges.filter((edge) => !nodeIds.has(edge.source) || !nodeIds.has(edge.target));
+  const dangling = new Set(danglingEdges);
+  const edges = allEdges.filter((edge) => !dangling.has(edge));
+  const nodesByKind: Partial<Record<NodeKind, number>> = {};
+  for (const node of nodes) nodesByKind[node.kind] = (nodesByKind[node.kind] ?? 0) + 1;
   return {
-    graph: { nodes: result.graph.nodes, edges },
-    allEdges: result.graph.edges,
+    graph: { nodes, edges },
+    allEdges,
     manifest,
     summary: {
       snapshot: root,
-      files: snapshot.files.length,
+      files: snapshot.files.length + kubernetesSnapshot.files.length,
       resources: snapshot.resources.length,
+      kubernetesClusters: kubernetes.clusters,
+      kubernetesObjects: kubernetes.objects,
+      unknownKubernetesKinds: kubernetes.unknownKinds,
       duplicateResources: snapshot.duplicates,
-      nodes: result.graph.nodes.length,
+      nodes: nodes.length,
       edges: edges.length,
-      nodesByKind: result.nodesByKind,
+      nodesByKind,
       unknownTypes: result.unknownTypes,
-      danglingReferences: result.danglingEdges.length,
-      warnings: [...result.warnings, ...danglingWarnings(result.danglingEdges, (id) => nodeIds.has(id))],
-      errors: snapshot.errors,
+      danglingReferences: danglingEdges.length,
+      warnings: [...result.warnings, ...kubernetes.warnings, ...danglingWarnings(danglingEdges, (id) => nodeIds.has(id))],
+      errors: [...snapshot.errors, ...kubernetesSnapshot.errors],
     },
   };
 }

@@ -55,6 +55,13 @@ export interface ContainerRecord {
   specDigest: string | null;
   /** The digest actually running, from imageID. */
   runningDigest: string | null;
+  /**
+   * Where runningDigest comes from: `repository` (imageID names a registry
+   * digest), `spec` (imageID held only a local image id; the digest the spec
+   * pins stands in), `image-id` (only the local image id is known: it is not a
+   * registry manifest digest and will not match one); null when none is known.
+   */
+  runningDigestSource: 'repository' | 'spec' | 'image-id' | null;
   ports: ContainerPort[];
   privileged: boolean;
   allowPrivilegeEscalation: boolean | null;

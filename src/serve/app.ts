@@ -6,6 +6,10 @@ import { INTERNET_ID, normalizeId } from '../model/ids.js';
 import { runSavedQuery } from '../queries/run.js';
 import { type SavedQuery, SavedQueryError, type SavedQueryProblem } from '../queries/saved-query.js';
 import type { GraphStore } from '../store/graph-store.js';
+import { BOM_FORMATS, buildBom } from '../supply-chain/bom.js';
+import { CYCLONEDX_MEDIA_TYPE, toCycloneDxJson } from '../supply-chain/cyclonedx.js';
+import { checkIntegrity, TRUSTED_REGISTRIES_ENV } from '../supply-chain/integrity.js';
+import { referencedImages, runningImages } from '../supply-chain/running-images.js';
 import type { JobRunner } from './jobs.js';
 
 export interface ApiContext {
@@ -23,6 +27,13 @@ const QueryRequestSchema = z
     limit: z.number().int().min(1).max(100_000).optional(),
     timeoutMs: z.number().int().min(1).max(600_000).optional(),
   })
+  .strict();
+
+const ImagesQuerySchema = z.object({ running: z.enum(['true', 'false']).optional() }).strict();
+const BomQuerySchema = z.object({ format: z.enum(BOM_FORMATS).optional() }).strict();
+/** `trustedRegistry` repeated or comma-separated; replaces REACHGRAPH_TRUSTED_REGISTRIES and the snapshot defaults. */
+const IntegrityQuerySchema = z
+  .object({ trustedRegistry: z.union([z.string().min(1), z.array(z.string().min(1))]).optional() })
   .strict();
 
 const PROBLEM_STATUS: Record<SavedQueryProblem, [number, string]> = {
@@ -134,6 +145,27 @@ export function createApp(context: ApiContext): express.Express {
       const [status, code] = PROBLEM_STATUS[error.problem];
       throw new HttpError(status, code, error.message);
     }
+  });
+
+  app.get('/api/v1/images', async (request, response) => {
+    const query = parseQuery(ImagesQuerySchema, request.query);
+    const [graph, { report }] = await Promise.all([context.store.readGraph(), context.exposure()]);
+    response.json(query.running === 'true' ? runningImages(graph, report) : referencedImages(graph, report));
+  });
+
+  app.get('/api/v1/bom', async (request, response) => {
+    const query = parseQuery(BomQuerySchema, request.query);
+    const [graph, { report }] = await Promise.all([context.store.readGraph(), context.exposure()]);
+    const bom = buildBom(graph, report, context.version);
+    if (query.format === 'cyclonedx') response.type(CYCLONEDX_MEDIA_TYPE).send(toCycloneDxJson(bom));
+    else response.json(bom);
+  });
+
+  app.get('/api/v1/integrity', async (request, response) => {
+    const query = parseQuery(IntegrityQuerySchema, request.query);
+    const [graph, { report }] = await Promise.all([context.store.readGraph(), context.exposure()]);
+    const trustedRegistries = query.trustedRegistry === undefined ? [] : [query.trustedRegistry].flat();
+    response.json(checkIntegrity(graph, report, { trustedRegistries, env: process.env[TRUSTED_REGISTRIES_ENV] }));
   });
 
   app.use((request) => {

@@ -30,7 +30,7 @@ export class SnapshotNotFoundError extends Error {
   }
 }
 
-async function listJsonFiles(dir: string): Promise<string[]> {
+export async function listJsonFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
   const files: string[] = [];
   for (const entry of entries) {
@@ -45,7 +45,7 @@ async function listJsonFiles(dir: string): Promise<string[]> {
  * Node's JSON errors rarely say where the problem is; jsonc-parser (strict
  * mode) finds the offset of the first error, which becomes a line and column.
  */
-function describeJsonError(text: string, error: unknown): string {
+export function describeJsonError(text: string, error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const errors: ParseError[] = [];
   parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });

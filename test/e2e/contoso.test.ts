@@ -8,9 +8,12 @@ import { loadSnapshot } from '../../src/load/ingest.js';
 import {
   contosoExpectedAttackPaths,
   contosoExpectedExposure,
+  contosoExpectedKubernetesExposure,
+  contosoExpectedKubernetesSeverity,
   contosoExpectedPaths,
   contosoExpectedSeverity,
   contosoIds,
+  contosoKubernetesNotExposed,
   contosoNotExposed,
 } from '../fixtures/contoso-expected.js';
 
@@ -33,7 +36,7 @@ describe('the Contoso sample estate, end to end through the CLI', () => {
 
   it('exposure --json lists exactly the expected workloads, ports and widths', () => {
     const actual = report.assets.map(({ id, kind, width, ports }) => ({ id, kind, width, ports }));
-    const expected = [...contosoExpectedExposure].sort((a, b) => a.id.localeCompare(b.id));
+    const expected = [...contosoExpectedExposure, ...contosoExpectedKubernetesExposure].sort((a, b) => a.id.localeCompare(b.id));
     expect(actual).toEqual(expected);
   });
 
@@ -46,7 +49,7 @@ describe('the Contoso sample estate, end to end through the CLI', () => {
 
   it('workloads whose NSGs close every way in are absent (public IP alone is not exposure)', () => {
     const ids = new Set(report.assets.map((asset) => asset.id));
-    for (const id of contosoNotExposed) expect(ids.has(id)).toBe(false);
+    for (const id of [...contosoNotExposed, ...contosoKubernetesNotExposed.map((entry) => entry.id)]) expect(ids.has(id), id).toBe(false);
   });
 
   it('every way in is explained with its entry, client ports, backend ports and width', () => {
@@ -124,7 +127,7 @@ describe('the Contoso sample estate: attack paths and severity', () => {
         },
       ]),
     );
-    expect(assets).toEqual(contosoExpectedSeverity);
+    expect(assets).toEqual({ ...contosoExpectedSeverity, ...contosoExpectedKubernetesSeverity });
 
     // The one assignment to a user is reported, not followed; nothing else is amiss.
     expect(summary.warnings).toEqual([
