@@ -25,13 +25,22 @@ export function table(headers: readonly string[], rows: readonly string[][]): st
   return [line(headers), ...rows.map(line)].join('\n');
 }
 
+/** Short names for paths: Kubernetes objects keep their kind, because a service, an ingress and a workload often share a name. */
 function shortName(id: string): string {
+  const kubernetes = /\/k8s\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(id);
+  if (kubernetes) return `${kubernetes[2]}/${kubernetes[3]}`;
   return id === 'internet' ? 'internet' : (id.split('/').pop() ?? id);
+}
+
+/** Kubernetes workloads are named within their namespace. */
+function assetName(asset: ExposedAsset): string {
+  const namespace = /\/k8s\/([^/]+)\//.exec(asset.id)?.[1];
+  return namespace && namespace !== '_cluster' ? `${namespace}/${asset.name}` : asset.name;
 }
 
 export function formatExposure(assets: readonly ExposedAsset[]): string {
   if (assets.length === 0) return 'No workload is reachable from the internet.';
-  const rows = assets.map((asset) => [asset.name, asset.kind, asset.width, formatPorts(asset.ports), asset.path.map(shortName).join(' → ')]);
+  const rows = assets.map((asset) => [assetName(asset), asset.kind, asset.width, formatPorts(asset.ports), asset.path.map(shortName).join(' → ')]);
   return `${table(['ASSET', 'KIND', 'WIDTH', 'PORTS', 'PATH'], rows)}\n\n${assets.length} internet-reachable workload(s).`;
 }
 
