@@ -25,6 +25,7 @@ export const NodeKinds = [
   'KeyVault',
   'StorageAccount',
   'SqlServer',
+  'ContainerRegistry',
   /** An AKS cluster (Microsoft.ContainerService/managedClusters); its Kubernetes objects hang below it. */
   'ManagedCluster',
   'KubernetesNamespace',
@@ -112,6 +113,7 @@ export const ArmTypeToKind: Readonly<Record<string, NodeKind>> = {
   'microsoft.network/applicationsecuritygroups': 'ApplicationSecurityGroup',
   'microsoft.managedidentity/userassignedidentities': 'ManagedIdentity',
   'microsoft.keyvault/vaults': 'KeyVault',
+  'microsoft.containerregistry/registries': 'ContainerRegistry',
   'microsoft.containerservice/managedclusters': 'ManagedCluster',
   'microsoft.storage/storageaccounts': 'StorageAccount',
   'microsoft.sql/servers': 'SqlServer',

@@ -3,6 +3,7 @@ import type { ResourceFamily } from './family.js';
 import { applicationGateways } from './application-gateways.js';
 import { authorization } from './authorization.js';
 import { virtualMachines, virtualMachineScaleSets } from './compute.js';
+import { containerRegistries } from './container-registries.js';
 import { keyVaults, sqlServers, storageAccounts } from './data-stores.js';
 import { managedIdentities } from './identities.js';
 import { loadBalancers } from './load-balancers.js';
@@ -37,6 +38,7 @@ export const AZURE_FAMILIES: readonly ResourceFamily[] = [
   keyVaults,
   storageAccounts,
   sqlServers,
+  containerRegistries,
   managedClusters,
   authorization,
 ];
