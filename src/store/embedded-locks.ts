@@ -21,7 +21,8 @@ export class LockTable {
 
   async acquire(scope: string, holder: string, ttlMs: number): Promise<void> {
     const record: LockRecord = { scope, holder, expiresAt: new Date(Date.now() + ttlMs).toISOString() };
-    const current = await this.read(scope);
+    // In memory, check and take without yielding, so concurrent callers cannot both see it free.
+    const current = this.directory ? await this.read(scope) : this.memory.get(scope);
     if (current && current.holder !== holder && Date.parse(current.expiresAt) > Date.now()) {
       throw new IngestLockedError(scope, current.holder, current.expiresAt);
     }

@@ -1,22 +1,30 @@
 import { DEFAULT_STORE_FILE, EmbeddedStore } from './embedded-store.js';
-import { type GraphStore, StoreError } from './graph-store.js';
+import type { GraphStore } from './graph-store.js';
+import { isCypherStoreSpec } from './neo4j/config.js';
+import { Neo4jStore } from './neo4j/neo4j-store.js';
 
-/** `--store`, then REACHGRAPH_STORE, then the default embedded store file. */
-export function resolveStoreSpec(spec: string | undefined): string {
-  return spec ?? process.env.REACHGRAPH_STORE ?? DEFAULT_STORE_FILE;
+/**
+ * Which store to open, first set wins: `--store`, REACHGRAPH_STORE,
+ * NEO4J_URI (the conventional Neo4j variable, so `docker compose` setups need
+ * nothing else), then the default embedded store file.
+ */
+export function resolveStoreSpec(spec: string | undefined, env: Record<string, string | undefined> = process.env): string {
+  const set = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
+  return set(spec) ?? set(env.REACHGRAPH_STORE) ?? set(env.NEO4J_URI) ?? DEFAULT_STORE_FILE;
 }
 
+/** A graph database address (Bolt or FalkorDB) rather than an embedded store file. */
 export function isBoltUri(spec: string): boolean {
-  return /^(bolt|neo4j)(\+s|\+ssc)?:\/\//i.test(spec);
+  return isCypherStoreSpec(spec);
 }
 
+/**
+ * Opens the store `spec` names (resolved as above): a Neo4j or FalkorDB store
+ * for `bolt://`, `neo4j://` (and `+s`/`+ssc`) or `falkordb://` addresses,
+ * the embedded store file otherwise.
+ */
 export async function openStore(spec: string | undefined): Promise<GraphStore> {
   const resolved = resolveStoreSpec(spec);
-  if (isBoltUri(resolved)) {
-    throw new StoreError(
-      `${resolved} is a Bolt address, and this build of reachgraph keeps its graph in the embedded store only. ` +
-        `Pass --store <file> (default ${DEFAULT_STORE_FILE}).`,
-    );
-  }
+  if (isCypherStoreSpec(resolved)) return Neo4jStore.open(resolved);
   return EmbeddedStore.open(resolved);
 }

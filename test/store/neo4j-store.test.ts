@@ -1,0 +1,274 @@
+import net from 'node:net';
+import neo4j from 'neo4j-driver';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { EmbeddedStore } from '../../src/store/embedded-store.js';
+import { StoreError } from '../../src/store/graph-store.js';
+import { parseConnectionConfig } from '../../src/store/neo4j/config.js';
+import { isCypherStore } from '../../src/store/neo4j/cypher-store.js';
+import { dialectOverride } from '../../src/store/neo4j/dialect.js';
+import { Neo4jStore } from '../../src/store/neo4j/neo4j-store.js';
+import { RespParser } from '../../src/store/neo4j/resp.js';
+import { cypherLiteral, fromBolt, toBoltParameter } from '../../src/store/neo4j/values.js';
+import { openStore, resolveStoreSpec } from '../../src/store/open.js';
+import { cypherBackend, dropGraph, freePort, startFalkorDB, storeAddress } from '../support/bolt-server.js';
+import { node, storeContract } from './contract.js';
+
+const server = inject('graphServer');
+const backend = cypherBackend(server);
+
+storeContract(backend);
+// The other way of swapping analysis results (Neo4j's, in one transaction) and small statements, on whichever server runs.
+if (server.kind === 'falkordb') storeContract(cypherBackend(server, 'Neo4jStore on FalkorDB (results in one go, 2-row statements)', { resultsSwap: 'transaction', statementRows: 2 }));
+
+describe('store addresses and configuration', () => {
+  it('never puts credentials into the location, and takes them from the address or NEO4J_USERNAME/NEO4J_PASSWORD', () => {
+    const fromAddress = parseConnectionConfig('bolt://alice:s3cr%40t@db.example:7688', {});
+    expect(fromAddress).toMatchObject({ transport: 'bolt', username: 'alice', password: 's3cr@t', host: 'db.example', port: 7688, database: undefined, tls: false });
+    expect(fromAddress.address).toBe('bolt://db.example:7688');
+    expect(fromAddress.uri).toBe('bolt://db.example:7688');
+    const fromEnv = parseConnectionConfig('neo4j+s://cluster.example', { NEO4J_USERNAME: 'neo4j', NEO4J_PASSWORD: 'pw', NEO4J_DATABASE: 'graphs' });
+    expect(fromEnv).toMatchObject({ username: 'neo4j', password: 'pw', port: 7687, tls: true, database: 'graphs' });
+    expect(fromEnv.address).toBe('neo4j+s://cluster.example:7687 (database graphs)');
+    expect(JSON.stringify([fromEnv.address, fromEnv.uri])).not.toContain('pw');
+  });
+
+  it('uses the graph key from the address, NEO4J_DATABASE, or reachgraph for FalkorDB', () => {
+    expect(parseConnectionConfig('falkordb://h', {}).address).toBe('falkordb://h:6379/reachgraph');
+    expect(parseConnectionConfig('falkordb://h:7000', { NEO4J_DATABASE: 'estate' }).database).toBe('estate');
+    expect(parseConnectionConfig('falkordbs://u:p@h/prod', { NEO4J_DATABASE: 'estate' })).toMatchObject({ database: 'prod', tls: true, username: 'u', password: 'p' });
+    expect(parseConnectionConfig('falkordbs://u:p@h/prod', {}).address).toBe('falkordbs://h:6379/prod');
+  });
+
+  it('resolves the store: --store, then REACHGRAPH_STORE, then NEO4J_URI, then the default file', () => {
+    const env = { REACHGRAPH_STORE: 'from-env.json', NEO4J_URI: 'bolt://neo4j:7687' };
+    expect(resolveStoreSpec('cli.json', env)).toBe('cli.json');
+    expect(resolveStoreSpec(undefined, env)).toBe('from-env.json');
+    expect(resolveStoreSpec(undefined, { NEO4J_URI: 'bolt://neo4j:7687' })).toBe('bolt://neo4j:7687');
+    expect(resolveStoreSpec(undefined, { NEO4J_URI: '' })).toMatch(/graph\.json$/);
+  });
+
+  it('reads REACHGRAPH_GRAPH_DIALECT and refuses anything but neo4j or falkordb', () => {
+    expect(dialectOverride({})).toBeUndefined();
+    expect(dialectOverride({ REACHGRAPH_GRAPH_DIALECT: 'FalkorDB' })).toBe('falkordb');
+    expect(dialectOverride({ REACHGRAPH_GRAPH_DIALECT: 'neo4j' })).toBe('neo4j');
+    expect(() => dialectOverride({ REACHGRAPH_GRAPH_DIALECT: 'memgraph' })).toThrow(StoreError);
+  });
+
+  it('tells Cypher stores apart from the embedded store', () => {
+    expect(isCypherStore(EmbeddedStore.inMemory())).toBe(false);
+  });
+});
+
+describe('values on the wire', () => {
+  it('writes Cypher literals that keep types and escape text', () => {
+    expect(cypherLiteral({ a: 1, b: 1.5, c: [1, 2.5], d: [1, 2], e: "it's \\ \n", 'odd key': null, f: true })).toBe(
+      "{a: 1, b: 1.5, c: [1.0, 2.5], d: [1, 2], e: 'it\\'s \\\\ \\n', `odd key`: null, f: true}",
+    );
+    expect(cypherLiteral(1e21)).toBe('1e21');
+    expect(() => cypherLiteral(Number.NaN)).toThrow(StoreError);
+  });
+
+  it('sends whole numbers to Neo4j as integers and fractions (and lists holding one) as floats', () => {
+    const sent = toBoltParameter({ n: 3, f: 0.5, list: [1, 0.5], ints: [1, 2] }) as Record<string, unknown>;
+    expect(neo4j.isInt(sent.n)).toBe(true);
+    expect(sent.f).toBe(0.5);
+    expect(sent.list).toEqual([1, 0.5]);
+    expect((sent.ints as unknown[]).every((item) => neo4j.isInt(item))).toBe(true);
+  });
+
+  it('turns driver nodes, relationships, paths and integers into plain values', () => {
+    const a = new neo4j.types.Node(neo4j.int(1), ['Entity', 'VirtualMachine'], { id: '/vm', kind: 'VirtualMachine', ports: [neo4j.int(22)] }, 'e1');
+    const b = new neo4j.types.Node(neo4j.int(2), ['Entity', 'Subnet'], { id: '/subnet' }, 'e2');
+    const r = new neo4j.types.Relationship(neo4j.int(3), neo4j.int(1), neo4j.int(2), 'IN_SUBNET', { order: neo4j.int(0) }, 'r3', 'e1', 'e2');
+    const p = new neo4j.types.Path(a, b, [new neo4j.types.PathSegment(a, r, b)]);
+    expect(fromBolt(a)).toEqual({ id: '/vm', kind: 'VirtualMachine', labels: ['Entity', 'VirtualMachine'], properties: { ports: [22] } });
+    expect(fromBolt(r)).toEqual({ kind: 'IN_SUBNET', start: 'e1', end: 'e2', properties: { order: 0 } });
+    expect(fromBolt(p)).toEqual({
+      nodes: [fromBolt(a), { id: '/subnet', kind: 'Subnet', labels: ['Entity', 'Subnet'], properties: {} }],
+      relationships: [{ kind: 'IN_SUBNET', start: '/vm', end: '/subnet', properties: { order: 0 } }],
+    });
+    expect(fromBolt({ n: neo4j.int(5), list: [neo4j.int(1), 'x', null] })).toEqual({ n: 5, list: [1, 'x', null] });
+  });
+
+  it('parses RESP replies split at any byte', () => {
+    const reply = Buffer.from('*3\r\n$5\r\nhello\r\n*2\r\n:42\r\n$-1\r\n-ERR bad\r\n+OK\r\n');
+    for (let split = 0; split <= reply.length; split += 1) {
+      const parser = new RespParser();
+      const values = [...parser.feed(reply.subarray(0, split)), ...parser.feed(reply.subarray(split))];
+      expect(values).toHaveLength(2);
+      expect(JSON.stringify(values[0])).toBe('["hello",[42,null],{"message":"ERR bad"}]');
+      expect(values[1]).toBe('OK');
+    }
+  });
+});
+
+describe('connection problems', () => {
+  it('names the address and says how to fix it when nothing listens there', async () => {
+    const port = await freePort();
+    for (const spec of [`bolt://127.0.0.1:${port}`, `falkordb://127.0.0.1:${port}/g`]) {
+      const error = await Neo4jStore.open(spec).catch((caught: unknown) => caught);
+      expect(error, spec).toBeInstanceOf(StoreError);
+      expect((error as Error).message, spec).toContain(`127.0.0.1:${port}`);
+      expect((error as Error).message, spec).toMatch(/Cannot reach the graph database .*connection refused.*Start it .* or pass --store/);
+    }
+    await expect(openStore(`bolt://127.0.0.1:${port}`)).rejects.toBeInstanceOf(StoreError);
+  });
+
+  it('never echoes a password in an error', async () => {
+    const port = await freePort();
+    const error = await Neo4jStore.open(`bolt://user:hunter2@127.0.0.1:${port}`).catch((caught: unknown) => caught);
+    expect((error as Error).message).not.toContain('hunter2');
+    expect((error as Error).message).not.toContain('user:');
+  });
+});
+
+describe.skipIf(server.kind === 'unavailable')(`${backend.name}: server behaviour`, { timeout: backend.timeoutMs }, () => {
+  const addresses: string[] = [];
+  const stores: Neo4jStore[] = [];
+  afterAll(async () => {
+    await Promise.all(stores.map((store) => store.close()));
+    for (const address of addresses) await dropGraph(server, address);
+  });
+  const open = async () => {
+    const handle = await backend.fresh();
+    const store = (await handle.open()) as Neo4jStore;
+    stores.push({ close: () => handle.dispose() } as Neo4jStore);
+    return store;
+  };
+
+  it('reports its dialect and location, and is a Cypher store', async () => {
+    const store = await open();
+    expect(store.dialect).toBe(server.kind === 'neo4j' ? 'neo4j' : 'falkordb');
+    expect(isCypherStore(store)).toBe(true);
+    expect(store.location).not.toMatch(/@|password/i);
+  });
+
+  it('opens the same graph twice (creating the schema is idempotent)', async () => {
+    const handle = await backend.fresh();
+    stores.push({ close: () => handle.dispose() } as Neo4jStore);
+    await (await handle.open()).upsertNodes([node('/a', 'AzureResource')]);
+    expect(await (await handle.open()).getNode('/a')).toEqual(node('/a', 'AzureResource'));
+  });
+
+  it('round-trips awkward parameters and values through a read query', async () => {
+    const store = await open();
+    // FalkorDB replies with 15 significant digits (0.1 + 0.2 comes back as 0.3), so the fraction here has fewer.
+    const value = { text: "it's \"quoted\" \\ and\nnew ✓", whole: 42, fraction: 0.123456789012345, big: 2 ** 52, negative: -7, list: [1, 2.5], empty: [], flag: false, none: null };
+    const result = await store.runReadQuery('RETURN $value AS value, $value.whole + 1 AS next', { value }, { timeoutMs: 5_000, rowLimit: 10 });
+    expect(result).toEqual({ columns: ['value', 'next'], rows: [{ value, next: 43 }], truncated: false });
+  });
+
+  it('returns nodes, relationships and paths as plain objects, and cuts rows at the limit', async () => {
+    const store = await open();
+    await store.upsertNodes([node('/vm', 'VirtualMachine', { name: 'vm', ports: [22] }), node('/subnet', 'Subnet', { name: 'web' })]);
+    await store.upsertEdges([{ source: '/vm', kind: 'IN_SUBNET', target: '/subnet', properties: { order: 1 } }]);
+    const result = await store.runReadQuery(
+      'MATCH p = (v:VirtualMachine)-[r:IN_SUBNET]->(s:Subnet) RETURN v, r, p, s.name AS name',
+      {},
+      { timeoutMs: 5_000, rowLimit: 10 },
+    );
+    expect(result.columns).toEqual(['v', 'r', 'p', 'name']);
+    const [row] = result.rows as Array<Record<string, any>>;
+    expect(row?.v).toEqual({ id: '/vm', kind: 'VirtualMachine', labels: expect.arrayContaining(['Entity', 'VirtualMachine']), properties: { name: 'vm', ports: [22] } });
+    expect(row?.r).toMatchObject({ kind: 'IN_SUBNET', properties: { order: 1 } });
+    expect(row?.p.nodes.map((item: { id: string }) => item.id)).toEqual(['/vm', '/subnet']);
+    expect(row?.p.relationships).toEqual([{ kind: 'IN_SUBNET', start: '/vm', end: '/subnet', properties: { order: 1 } }]);
+    expect(row?.name).toBe('web');
+
+    const many = await store.runReadQuery('UNWIND range(1, 25) AS n RETURN n', {}, { timeoutMs: 5_000, rowLimit: 10 });
+    expect(many.rows).toEqual(Array.from({ length: 10 }, (_, index) => ({ n: index + 1 })));
+    expect(many.truncated).toBe(true);
+    expect((await store.runReadQuery('UNWIND range(1, 10) AS n RETURN n', {}, { timeoutMs: 5_000, rowLimit: 10 })).truncated).toBe(false);
+  });
+
+  it('refuses writes in a read query, leaving the graph as it was', async () => {
+    const store = await open();
+    const error = await store.runReadQuery("CREATE (:Entity {id: 'sneaky'})", {}, { timeoutMs: 5_000, rowLimit: 10 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StoreError);
+    expect(await store.getNode('sneaky')).toBeUndefined();
+  });
+
+  it('stops a query that runs past its timeout with a StoreError, and keeps working afterwards', async () => {
+    const store = await open();
+    await store.upsertNodes(Array.from({ length: 400 }, (_, index) => node(`/n${index}`, 'AzureResource', { index })));
+    const started = Date.now();
+    // A cartesian product the server can interrupt (FalkorDB builds a range() list before it looks at the clock).
+    const error = await store
+      .runReadQuery('MATCH (a:Entity), (b:Entity), (c:Entity) WHERE a.index + b.index = c.index RETURN count(*) AS n', {}, { timeoutMs: 100, rowLimit: 10 })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as Error).message).toMatch(/timeout/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect((await store.runReadQuery('RETURN 1 AS one', {}, { timeoutMs: 5_000, rowLimit: 1 })).rows).toEqual([{ one: 1 }]);
+  });
+
+  it('writes large properties and large batches (FalkorDB’s Bolt endpoint could not)', async () => {
+    const store = await open();
+    const rules = JSON.stringify(Array.from({ length: 2_000 }, (_, index) => ({ name: `rule-${index}`, priority: index, source: '*', ports: '443' })));
+    const nodes = Array.from({ length: 3_000 }, (_, index) => node(`/nsg-${index}`, 'NetworkSecurityGroup', { name: `nsg ${index}`, index }));
+    nodes[0] = node('/nsg-0', 'NetworkSecurityGroup', { securityRules: rules });
+    await store.upsertNodes(nodes);
+    expect((await store.getNode('/nsg-0'))?.properties.securityRules).toBe(rules);
+    expect(await store.countNodesByKind()).toEqual({ NetworkSecurityGroup: 3_000 });
+  });
+});
+
+describe.runIf(server.kind === 'falkordb')('FalkorDB specifics', { timeout: backend.timeoutMs }, () => {
+  const info = server as Extract<typeof server, { kind: 'falkordb' }>;
+
+  it('refuses a wrong password without echoing it, and accepts the right one', async () => {
+    const graph = storeAddress(server).split('/').pop();
+    const wrong = await Neo4jStore.open(`falkordb://${info.user}:not-the-password@${info.host}:${info.port}/${graph}`).catch((caught: unknown) => caught);
+    expect(wrong).toBeInstanceOf(StoreError);
+    expect((wrong as Error).message).toMatch(/Authentication to the graph database at falkordb:\/\/127\.0\.0\.1:\d+\/.* failed.*NEO4J_USERNAME and NEO4J_PASSWORD/);
+    expect((wrong as Error).message).not.toContain('not-the-password');
+    const address = `falkordb://${info.host}:${info.port}/${graph}`;
+    const right = await Neo4jStore.open(address, { env: { NEO4J_USERNAME: info.user, NEO4J_PASSWORD: info.password } });
+    await right.close();
+    await dropGraph(server, address);
+  });
+
+  it('detects FalkorDB behind a Bolt address and points to its own port instead', async () => {
+    // On a server of its own: after a Bolt client says GOODBYE (neo4j-driver always does on close), FalkorDB 4.16
+    // leaves that socket registered and the next connection to the server, on any port, gets no answer.
+    const own = await startFalkorDB();
+    try {
+      const error = await Neo4jStore.open(`bolt://${own.info.host}:${own.info.boltPort}`).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(StoreError);
+      expect((error as Error).message).toContain(`bolt://127.0.0.1:${own.info.boltPort} is FalkorDB's Bolt endpoint`);
+      expect((error as Error).message).toContain('--store falkordb://<host>:6379');
+      // The connection after that GOODBYE hears nothing; the store drops it after 3 s and connects again.
+      const store = await Neo4jStore.open(`falkordb://${own.info.host}:${own.info.port}/after-bolt`);
+      expect(await store.countNodesByKind()).toEqual({});
+      await store.close();
+    } finally {
+      await own.stop();
+    }
+  });
+
+  it('answers a closed Redis port with the address too', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const listener = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = listener.address() as net.AddressInfo;
+        listener.close(() => resolve(port));
+      });
+    });
+    await expect(Neo4jStore.open(`falkordb://127.0.0.1:${closed}`)).rejects.toThrow(`falkordb://127.0.0.1:${closed}/reachgraph (connection refused)`);
+  });
+});
+
+describe.runIf(server.kind === 'neo4j')('Neo4j specifics', { timeout: backend.timeoutMs }, () => {
+  it('refuses a wrong password without echoing it', async () => {
+    const uri = (server as Extract<typeof server, { kind: 'neo4j' }>).uri;
+    const error = await Neo4jStore.open(uri, { env: { ...process.env, NEO4J_USERNAME: process.env.NEO4J_USERNAME ?? 'neo4j', NEO4J_PASSWORD: 'not-the-password' } }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as Error).message).toMatch(/Authentication .* failed.*NEO4J_USERNAME and NEO4J_PASSWORD/);
+    expect((error as Error).message).not.toContain('not-the-password');
+  });
+});
+
+describe.runIf(server.kind === 'falkordb')('Neo4j specifics', () => {
+  it.skip('wrong password over Bolt needs Neo4j (set NEO4J_URI): the store refuses FalkorDB’s Bolt endpoint, so FalkorDB’s login is tested on its own port above', () => {});
+});
