@@ -40,8 +40,8 @@ export async function runSavedQuery(
 ): Promise<SavedQueryRun> {
   if (!canRunCypher(store)) {
     throw new SavedQueryError(
-      `Saved queries are Cypher and need a Bolt graph store (Neo4j or FalkorDB), not ${store.location}. ` +
-        `Pass --store bolt://host:7687 or set NEO4J_URI (docker compose up starts Neo4j).`,
+      `Saved queries are Cypher and need a graph database (Neo4j or FalkorDB), not ${store.location}. ` +
+        `Pass --store bolt://host:7687 (Neo4j) or falkordb://host:6379, or set NEO4J_URI (docker compose up starts Neo4j).`,
       'store',
     );
   }

@@ -18,7 +18,7 @@ export function registerExposure(program: Command): void {
     .command('exposure')
     .description('list the workloads the internet can reach, with ports, width and path')
     .argument('[source]', 'snapshot directory or graph store file (default: the graph store)')
-    .option('--store <file|uri>', 'graph store when no source is given: a file or bolt://… (env REACHGRAPH_STORE, NEO4J_URI)')
+    .option('--store <file|uri>', 'graph store when no source is given: a file, bolt://… (Neo4j) or falkordb://… (env REACHGRAPH_STORE, NEO4J_URI)')
     .option('--json', 'print {"assets":[…]} as documented in the README')
     .option('--kind <kind>', 'only assets of this kind, e.g. VirtualMachine')
     .option('--port <port>', 'only assets reachable on this TCP/UDP port')
