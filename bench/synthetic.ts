@@ -2,11 +2,15 @@
  * A synthetic Azure estate of any size, shaped like real ones: spoke VNets of
  * 250 VMs in five subnets, subnet NSGs with a few dozen rules, some NIC NSGs,
  * a share of VMs with Basic or Standard public IPs, public load balancers in
- * front of web tiers, and an application gateway per spoke.
+ * front of web tiers, an application gateway per spoke, and one VM in ten with
+ * an identity that is Contributor on its spoke (a key vault and a storage
+ * account each): attack paths to compute.
  */
 import type { ArmResource } from '../src/snapshot/arm-resource.js';
 
 const VMS_PER_SPOKE = 250;
+const TENANT = '00000000-0000-4000-8000-00000000000a';
+const CONTRIBUTOR = '/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c';
 const SUBNETS = ['web', 'app', 'data', 'batch', 'legacy'] as const;
 
 function rng(seed: number): () => number {
@@ -136,14 +140,30 @@ export function syntheticEstate(vmCount: number, seed = 42): ArmResource[] {
           ],
         },
       });
+      // One VM in ten has a system-assigned identity with Contributor on its spoke's resource group.
+      const principalId = index % 10 === 0 ? `10000000-0000-4000-8000-${String(vmIndex).padStart(12, '0')}` : null;
       resources.push({
         ...base,
         id: vmId,
         name: `vm-${vmIndex}`,
         type: 'Microsoft.Compute/virtualMachines',
+        ...(principalId ? { identity: { type: 'SystemAssigned', principalId, tenantId: TENANT } } : {}),
         properties: { hardwareProfile: { vmSize: 'Standard_D2s_v5' }, storageProfile: { osDisk: { osType: 'Linux' } }, networkProfile: { networkInterfaces: [{ id: nicId }] } },
       });
+      if (principalId) {
+        resources.push({
+          id: `${group}/providers/Microsoft.Authorization/roleAssignments/${principalId.replace(/^1/, '2')}`,
+          name: principalId.replace(/^1/, '2'),
+          type: 'microsoft.authorization/roleassignments',
+          subscriptionId: subscription,
+          resourceGroup: `rg-spoke-${spoke}`,
+          properties: { principalId, principalType: 'ServicePrincipal', scope: group, roleDefinitionId: `/subscriptions/${subscription}${CONTRIBUTOR}` },
+        });
+      }
     }
+    // Crown jewels in every spoke: a key vault and a storage account.
+    resources.push({ ...base, id: `${group}/providers/Microsoft.KeyVault/vaults/kv-spoke-${spoke}`, name: `kv-spoke-${spoke}`, type: 'Microsoft.KeyVault/vaults', properties: { enableRbacAuthorization: true } });
+    resources.push({ ...base, id: `${group}/providers/Microsoft.Storage/storageAccounts/stspoke${spoke}`, name: `stspoke${spoke}`, type: 'Microsoft.Storage/storageAccounts', properties: {} });
   }
   return resources;
 }

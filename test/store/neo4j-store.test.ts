@@ -257,6 +257,8 @@ describe.runIf(server.kind === 'falkordb')('FalkorDB specifics', { timeout: back
   });
 });
 
+// A wrong password over Bolt needs Neo4j (set NEO4J_URI); against FalkorDB the store refuses the Bolt endpoint,
+// and FalkorDB's own login is tested on its own port above.
 describe.runIf(server.kind === 'neo4j')('Neo4j specifics', { timeout: backend.timeoutMs }, () => {
   it('refuses a wrong password without echoing it', async () => {
     const uri = (server as Extract<typeof server, { kind: 'neo4j' }>).uri;
@@ -267,8 +269,4 @@ describe.runIf(server.kind === 'neo4j')('Neo4j specifics', { timeout: backend.ti
     expect((error as Error).message).toMatch(/Authentication .* failed.*NEO4J_USERNAME and NEO4J_PASSWORD/);
     expect((error as Error).message).not.toContain('not-the-password');
   });
-});
-
-describe.runIf(server.kind === 'falkordb')('Neo4j specifics', () => {
-  it.skip('wrong password over Bolt needs Neo4j (set NEO4J_URI): the store refuses FalkorDB’s Bolt endpoint, so FalkorDB’s login is tested on its own port above', () => {});
 });
