@@ -57,7 +57,7 @@ export function formatLoadSummary(summary: LoadSummary): string {
   }
   if (summary.cleanup.length > 0) {
     lines.push(`\nRemoved what the snapshot no longer holds (generation ${summary.generation}):`);
-    for (const record of summary.cleanup) lines.push(`  ${record.family} in ${record.scope}: ${record.nodes} node(s), ${record.edges} edge(s)`);
+    for (const record of summary.cleanup) lines.push(`  ${record.scope}: ${record.nodes} node(s), ${record.edges} edge(s)`);
   } else if (summary.cleanupNote) {
     lines.push(`\nNote: ${summary.cleanupNote}.`);
   }

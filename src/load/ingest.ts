@@ -11,8 +11,9 @@ import { transformKubernetes } from './kubernetes/index.js';
 import { transformAzureResources } from './transform.js';
 
 export interface CleanupRecord {
-  family: string;
   scope: string;
+  /** The complete families cleaned in this scope. */
+  families: string[];
   nodes: number;
   edges: number;
 }
@@ -177,9 +178,11 @@ export async function ingestSnapshot(root: string, store: GraphStore, options: I
     } else {
       const pairs = completeFamilies(loaded.manifest, scopes, options.assumeComplete ?? false);
       if (pairs.length === 0) cleanupNote = 'nothing was cleaned up: no manifest.json declares a complete family (or pass --assume-complete)';
-      for (const [scope, family] of pairs) {
-        const removed = await store.removeStale({ family, scope, generation }, options.batchSize ?? 1000);
-        if (removed.nodes + removed.edges > 0) cleanup.push({ family, scope, ...removed });
+      const familiesByScope = new Map<string, string[]>();
+      for (const [scope, family] of pairs) familiesByScope.set(scope, [...(familiesByScope.get(scope) ?? []), family]);
+      for (const [scope, families] of familiesByScope) {
+        const removed = await store.removeStale({ families, scope, generation }, options.batchSize ?? 1000);
+        if (removed.nodes + removed.edges > 0) cleanup.push({ scope, families, ...removed });
       }
     }
     await store.flush();

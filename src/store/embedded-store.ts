@@ -124,7 +124,8 @@ export class EmbeddedStore implements GraphStore {
 
   async removeStale(selector: StaleSelector): Promise<RemovedCounts> {
     const stale = (properties: Properties) =>
-      properties.syncFamily === selector.family &&
+      typeof properties.syncFamily === 'string' &&
+      selector.families.includes(properties.syncFamily) &&
       properties.syncScope === selector.scope &&
       typeof properties.generation === 'number' &&
       properties.generation < selector.generation;

@@ -17,9 +17,9 @@ export interface SyncStamp {
   seenAt: string;
 }
 
-/** What one cleanup removes: a family's items in one scope that the current generation did not refresh. */
+/** What one cleanup removes: the items of these families in one scope that the current generation did not refresh. */
 export interface StaleSelector {
-  family: string;
+  families: readonly string[];
   scope: string;
   generation: number;
 }
@@ -77,7 +77,7 @@ export interface GraphStore {
    */
   acquireLock(scope: string, holder: string, ttlMs: number): Promise<void>;
   releaseLock(scope: string, holder: string): Promise<void>;
-  /** Removes, in batches, the family's nodes and edges in the scope older than the generation. */
+  /** Removes, in batches, the families' nodes and edges in the scope older than the generation. */
   removeStale(selector: StaleSelector, batchSize: number): Promise<RemovedCounts>;
   /** Replaces the previous analysis results; readers see the old or the new ones, never a mix. */
   replaceAnalysisResults(results: AnalysisResults): Promise<void>;

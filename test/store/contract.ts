@@ -264,7 +264,7 @@ export function storeContract(backend: StoreBackend): void {
       it('removes only the family’s nodes and edges in the scope older than the generation, with their edges', async () => {
         const { store } = await fresh();
         await seed(store);
-        const removed = await store.removeStale({ family: 'virtualMachines', scope: '/s1', generation: 2 }, 1);
+        const removed = await store.removeStale({ families: ['virtualMachines'], scope: '/s1', generation: 2 }, 1);
         // Nodes vm-old and vm-old-2; edges: nic→vm-new (family edge), nic→vm-old, vm-old→vm-old-2, internet→vm-old.
         expect(removed).toEqual({ nodes: 2, edges: 4 });
         const graph = sorted(await store.readGraph());
@@ -273,15 +273,15 @@ export function storeContract(backend: StoreBackend): void {
           '/s1/nic-old CONTAINS /s1/vm-new',
           'internet REACHES /s2/vm-old',
         ]);
-        expect(await store.removeStale({ family: 'virtualMachines', scope: '/s1', generation: 2 }, 100)).toEqual({ nodes: 0, edges: 0 });
+        expect(await store.removeStale({ families: ['virtualMachines'], scope: '/s1', generation: 2 }, 100)).toEqual({ nodes: 0, edges: 0 });
       });
 
       it('never removes the internet node or anything newer than the generation', async () => {
         const { store } = await fresh();
         await seed(store);
-        await store.removeStale({ family: 'virtualMachines', scope: '/s1', generation: 3 }, 1000);
-        await store.removeStale({ family: 'networkInterfaces', scope: '/s1', generation: 3 }, 1000);
-        await store.removeStale({ family: 'virtualMachines', scope: '/s2', generation: 3 }, 1000);
+        await store.removeStale({ families: ['virtualMachines'], scope: '/s1', generation: 3 }, 1000);
+        await store.removeStale({ families: ['networkInterfaces'], scope: '/s1', generation: 3 }, 1000);
+        await store.removeStale({ families: ['virtualMachines'], scope: '/s2', generation: 3 }, 1000);
         expect((await store.readGraph()).nodes.map((item) => item.id).sort()).toEqual(['/s1/vm-new', 'internet']);
       });
     });

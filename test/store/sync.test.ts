@@ -100,7 +100,7 @@ for (const backend of [embedded, cypherBackend(server)]) {
       await ingestSnapshot(await snapshot(ESTATE, { complete: ['*'] }), store, { generation: 1000 });
       expect(await store.getNode(VM_B)).toBeDefined();
       const summary = await ingestSnapshot(await snapshot(WITHOUT_VM_B, { complete: ['virtualMachines'] }), store, { generation: 2000 });
-      expect(summary.cleanup).toEqual([{ family: 'virtualMachines', scope: SCOPE, nodes: 1, edges: expect.any(Number) }]);
+      expect(summary.cleanup).toEqual([{ scope: SCOPE, families: ['virtualMachines'], nodes: 1, edges: expect.any(Number) }]);
       expect(await store.getNode(VM_B)).toBeUndefined();
       expect(await store.getNode(lower(ids.vm('vm-a')))).toBeDefined();
       expect(await store.getNode(lower(ids.nic('nic-b')))).toBeDefined();
@@ -114,7 +114,7 @@ for (const backend of [embedded, cypherBackend(server)]) {
       expect(missing.cleanup).toEqual([]);
       expect(await store.getNode(VM_B)).toBeDefined();
       const failed = await ingestSnapshot(await snapshot(WITHOUT_VM_B, { complete: ['*'], failed: ['virtualMachines'] }), store, { generation: 3000 });
-      expect(failed.cleanup.map((record) => record.family)).not.toContain('virtualMachines');
+      expect(failed.cleanup.flatMap((record) => record.families)).not.toContain('virtualMachines');
       expect(await store.getNode(VM_B)).toMatchObject({ properties: { generation: 1000 } });
       const none = await ingestSnapshot(await snapshot(WITHOUT_VM_B, null), store, { generation: 4000 });
       expect(none.cleanupNote).toMatch(/no manifest/);
@@ -150,7 +150,7 @@ for (const backend of [embedded, cypherBackend(server)]) {
       expect((blocked as Error).message).toContain('generation 2000');
       await new Promise((resolve) => setTimeout(resolve, 500));
       const summary = await ingestSnapshot(next, survivor, { generation: 4000 });
-      expect(summary.cleanup.map((record) => record.family)).toContain('virtualMachines');
+      expect(summary.cleanup.flatMap((record) => record.families)).toContain('virtualMachines');
       expect(await survivor.getNode(VM_B)).toBeUndefined();
     });
 

@@ -234,7 +234,7 @@ export class Neo4jStore implements CypherStore {
   /** Deletes in bounded batches, each its own transaction: the family's stale edges, then the other edges of its stale nodes, then those nodes. */
   async removeStale(selector: StaleSelector, batchSize: number): Promise<RemovedCounts> {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batch size must be a whole number of at least 1, not ${batchSize}`);
-    const params = { family: selector.family, scope: selector.scope, generation: selector.generation, batch: batchSize };
+    const params = { families: [...selector.families], scope: selector.scope, generation: selector.generation, batch: batchSize };
     const drain = async (statement: typeof cypher.removeStaleEdges) => {
       let total = 0;
       for (;;) {
