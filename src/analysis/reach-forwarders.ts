@@ -5,7 +5,7 @@
 import { INTERNET_ID, parentResourceId } from '../model/ids.js';
 import type { BackendAddressPool, FrontendIPConfiguration, LbProtocol } from '../model/network.js';
 import type { NetworkView, PublicIpView } from './network-view.js';
-import { type AdmissionCache, type Backend, type Reach, layersFor, nicBackend, restrict, scaleSetBackends, toReach } from './reach.js';
+import { type AdmissionCache, type Backend, type Reach, layersFor, nicBackend, restrict, scaleSetBackend, scaleSetBackends, toReach } from './reach.js';
 
 /** Which backends sit behind each pool, NAT rule and NAT pool, from both sides of the ARM links. */
 export class BackendIndex {
@@ -32,8 +32,8 @@ export class BackendIndex {
             ...config.loadBalancerInboundNatPoolIds,
             ...config.applicationGatewayBackendAddressPoolIds,
           ];
-          const [backend] = scaleSetBackends(view, { id: scaleSet.id, nicConfigurations: [{ ...nic, ipConfigurations: [config] }] }, () => true);
-          if (backend) for (const id of forwarders) this.add(id, backend);
+          const backend = scaleSetBackend(view, scaleSet.id, nic, config);
+          for (const id of forwarders) this.add(id, backend);
         }
       }
     }
@@ -51,7 +51,7 @@ export class BackendIndex {
       }
       const owner = parentResourceId(ipConfigurationId);
       const scaleSet = owner ? this.view.scaleSets.get(owner) : undefined;
-      if (scaleSet) for (const backend of scaleSetBackends(this.view, scaleSet, () => true)) this.add(forwarderId, backend);
+      if (scaleSet) for (const backend of scaleSetBackends(this.view, scaleSet)) this.add(forwarderId, backend);
     }
   }
 

@@ -4,7 +4,7 @@
  * width of the sources admitted, and the hops it took from the internet.
  */
 import { INTERNET_ID } from '../model/ids.js';
-import type { LbProtocol, NicIpConfiguration, ScaleSetIpConfiguration } from '../model/network.js';
+import type { LbProtocol, NicIpConfiguration, ScaleSetIpConfiguration, ScaleSetNicConfiguration } from '../model/network.js';
 import type { NetworkView, ScaleSetView } from './network-view.js';
 import { type AdmittedRange, evaluateInbound, type NsgLayer, type Protocol, type TrafficSource } from './nsg.js';
 
@@ -93,18 +93,20 @@ export function nicBackend(view: NetworkView, config: NicIpConfiguration): Backe
 }
 
 /** Scale-set instances take addresses from their subnet; the exact one is unknown, so the subnet range stands in. */
-export function scaleSetBackends(view: NetworkView, scaleSet: ScaleSetView, accept: (config: ScaleSetIpConfiguration) => boolean): Backend[] {
-  return scaleSet.nicConfigurations.flatMap((nic) =>
-    nic.ipConfigurations.filter(accept).map((config) => ({
-      assetId: scaleSet.id,
-      hop: scaleSet.id,
-      layers: layersFor(view, config.subnetId, nic.networkSecurityGroupId),
-      destination: {
-        addresses: (config.subnetId && view.subnets.get(config.subnetId)?.addressPrefixes) || [],
-        applicationSecurityGroupIds: config.applicationSecurityGroupIds,
-      },
-    })),
-  );
+export function scaleSetBackend(view: NetworkView, scaleSetId: string, nic: ScaleSetNicConfiguration, config: ScaleSetIpConfiguration): Backend {
+  return {
+    assetId: scaleSetId,
+    hop: scaleSetId,
+    layers: layersFor(view, config.subnetId, nic.networkSecurityGroupId),
+    destination: {
+      addresses: (config.subnetId && view.subnets.get(config.subnetId)?.addressPrefixes) || [],
+      applicationSecurityGroupIds: config.applicationSecurityGroupIds,
+    },
+  };
+}
+
+export function scaleSetBackends(view: NetworkView, scaleSet: ScaleSetView): Backend[] {
+  return scaleSet.nicConfigurations.flatMap((nic) => nic.ipConfigurations.map((config) => scaleSetBackend(view, scaleSet.id, nic, config)));
 }
 
 export function restrict(admitted: readonly AdmittedRange[], protocol: LbProtocol, from: number, to: number): AdmittedRange[] {
@@ -150,11 +152,10 @@ export function reachThroughScaleSetPublicIps(view: NetworkView, cache: Admissio
     for (const nic of scaleSet.nicConfigurations) {
       for (const config of nic.ipConfigurations) {
         if (!config.publicIPAddressSku) continue;
-        for (const backend of scaleSetBackends(view, { id: scaleSet.id, nicConfigurations: [{ ...nic, ipConfigurations: [config] }] }, () => true)) {
-          const admitted = cache.admitted(backend, { kind: 'internet' }, config.publicIPAddressSku === 'Basic');
-          const entry = { type: 'scale-set-public-ip' as const, publicIpId: null, address: null, forwarder: null, frontendPorts: null };
-          reaches.push(...toReach(backend, admitted, [INTERNET_ID], entry));
-        }
+        const backend = scaleSetBackend(view, scaleSet.id, nic, config);
+        const admitted = cache.admitted(backend, { kind: 'internet' }, config.publicIPAddressSku === 'Basic');
+        const entry = { type: 'scale-set-public-ip' as const, publicIpId: null, address: null, forwarder: null, frontendPorts: null };
+        reaches.push(...toReach(backend, admitted, [INTERNET_ID], entry));
       }
     }
   }
