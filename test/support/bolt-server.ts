@@ -21,7 +21,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import neo4j from 'neo4j-driver';
 import { Neo4jStore, type Neo4jStoreOptions } from '../../src/store/neo4j/neo4j-store.js';
-import { RespConnection } from '../../src/store/neo4j/resp.js';
+import { FalkorDB } from 'falkordb';
 
 export type GraphServerInfo =
   | { kind: 'falkordb'; host: string; port: number; boltPort: number; pid: number; user: string; password: string; version: string }
@@ -149,11 +149,12 @@ export async function startFalkorDB(): Promise<RunningFalkorDB> {
   // A user with a password, for the wrong-password test; the default user stays open.
   const password = randomUUID();
   const user = 'reachgraph-test';
-  const admin = new RespConnection({ host: '127.0.0.1', port, tls: false });
+  const admin = await FalkorDB.connect({ socket: { host: '127.0.0.1', port } });
   let version = 'unknown';
   try {
-    await admin.command(['ACL', 'SETUSER', user, 'on', `>${password}`, '~*', '&*', '+@all']);
-    const modules = await admin.command(['MODULE', 'LIST']);
+    const connection = await admin.connection;
+    await connection.sendCommand(['ACL', 'SETUSER', user, 'on', `>${password}`, '~*', '&*', '+@all']);
+    const modules = await connection.sendCommand(['MODULE', 'LIST']);
     const graph = JSON.stringify(modules).match(/"ver",(\d+)/);
     if (graph?.[1]) version = graph[1];
   } finally {
@@ -173,11 +174,11 @@ export function storeAddress(server: GraphServerInfo, graph = `test-${randomUUID
 export async function dropGraph(server: GraphServerInfo, address: string): Promise<void> {
   if (server.kind !== 'falkordb') return;
   const graph = decodeURIComponent(new URL(address).pathname.slice(1));
-  const connection = new RespConnection({ host: server.host, port: server.port, tls: false });
+  const db = await FalkorDB.connect({ socket: { host: server.host, port: server.port } });
   try {
-    await connection.command(['GRAPH.DELETE', graph]).catch(() => {});
+    await db.selectGraph(graph).delete().catch(() => {});
   } finally {
-    await connection.close();
+    await db.close();
   }
 }
 

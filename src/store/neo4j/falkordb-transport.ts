@@ -1,14 +1,22 @@
 /**
- * FalkorDB through its own protocol: `GRAPH.QUERY <graph> <cypher> --compact`.
- * Parameters travel as a `CYPHER name=literal …` prefix (values.ts escapes
- * them); results come back typed and are turned into plain JSON values.
+ * FalkorDB through its own protocol, spoken by the official client (the npm
+ * package `falkordb`, on node-redis): `GRAPH.QUERY <graph> <cypher> --compact`.
+ *
+ * Two things stay here rather than in the client: parameters travel as a
+ * `CYPHER name=literal …` prefix written by values.ts (the client's own prefix
+ * does not escape map keys or newlines and sends 2.0 as the integer 2), and
+ * compact replies are decoded here (the client's Graph drops the column
+ * headers, which a query with no rows still needs).
  */
+import { FalkorDB, type FalkorDBOptions } from 'falkordb';
 import { StoreError } from '../graph-store.js';
 import type { ConnectionConfig } from './config.js';
 import { DIALECT_ENV, DIALECTS, dialectOverride } from './dialect.js';
-import { RespConnection, RespConnectionError, RespError, type RespValue } from './resp.js';
 import type { CypherTransport, ReadQueryOptions, ReadQueryResult, Row, Statement, StatementRunner } from './transport.js';
 import { cypherLiteral, cypherName, type Plain, type PlainNode, type PlainRelationship, plainNode } from './values.js';
+
+/** A compact reply value as node-redis hands it over. */
+type RespValue = string | number | null | Error | RespValue[];
 
 /** Value types of FalkorDB's compact result format. */
 const enum T {
@@ -33,15 +41,25 @@ interface Names {
 
 class MissingName extends Error {}
 
+/** The client could not open or keep the socket (`code` as Node gives it: ECONNREFUSED…). */
+class ConnectionFailure extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
 function withParameters(text: string, params: Record<string, unknown> | undefined): string {
   const entries = Object.entries(params ?? {}).filter(([, value]) => value !== undefined);
   if (entries.length === 0) return text;
   return `CYPHER ${entries.map(([name, value]) => `${cypherName(name)}=${cypherLiteral(value)}`).join(' ')} ${text}`;
 }
 
-const asArray = (value: RespValue): RespValue[] => (Array.isArray(value) ? value : []);
+const asArray = (value: RespValue | undefined): RespValue[] => (Array.isArray(value) ? value : []);
 
-export function connectionProblem(config: ConnectionConfig, error: RespConnectionError): StoreError {
+export function connectionProblem(config: ConnectionConfig, error: { message: string; code?: string | undefined }): StoreError {
   const reason =
     error.code === 'ECONNREFUSED'
       ? 'connection refused'
@@ -58,46 +76,113 @@ export function authenticationFailed(config: ConnectionConfig): StoreError {
   );
 }
 
+/** A socket-level failure from node-redis or Node, as opposed to an error reply from the server. */
+function connectionFailure(error: unknown): ConnectionFailure | undefined {
+  if (error instanceof ConnectionFailure) return error;
+  if (!(error instanceof Error)) return undefined;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return new ConnectionFailure(error.message, code);
+  const name = error.constructor.name;
+  if (/ClientClosed|ClientOffline|SocketClosed|ConnectionTimeout|SocketTimeout|Disconnects/.test(name)) return new ConnectionFailure(error.message, 'ECONNRESET');
+  return undefined;
+}
+
+/** One FalkorDB client (one socket) and the node-redis connection under it. */
+class Connection {
+  private constructor(
+    readonly db: FalkorDB,
+    readonly client: Awaited<FalkorDB['connection']>,
+  ) {}
+
+  /**
+   * Connects, logs in and checks the server answers. (FalkorDB 4.16 leaves a socket registered after a Bolt
+   * client's GOODBYE, so the next connection to that server hears nothing and times out here; reachgraph never
+   * speaks Bolt to FalkorDB, see dialect.ts.)
+   */
+  static async open(config: ConnectionConfig): Promise<Connection> {
+    let ready = false;
+    const options: FalkorDBOptions & { socket: { reconnectStrategy: (retries: number) => number | false } } = {
+      socket: {
+        host: config.host,
+        port: config.port,
+        connectTimeout: 10_000,
+        ...(config.tls ? { tls: true as const, servername: config.host } : {}),
+        // Refused or unreachable at first: say so at once. Lost later: connect again on the next command.
+        reconnectStrategy: (retries) => (ready && retries < 5 ? Math.min(50 * 2 ** retries, 1_000) : false),
+      },
+      disableClientInfo: true,
+      ...(config.username !== undefined ? { username: config.username } : {}),
+      ...(config.password !== undefined ? { password: config.password } : {}),
+    };
+    try {
+      const db = await FalkorDB.connect(options);
+      db.on('error', () => {}); // failures reach the caller through the command that hit them
+      const client = await db.connection;
+      await client.ping();
+      ready = true;
+      return new Connection(db, client);
+    } catch (error) {
+      throw connectionFailure(error) ?? error;
+    }
+  }
+
+  async command(kind: 'query' | 'roQuery', graph: string, text: string, timeoutMs?: number): Promise<RespValue[]> {
+    const reply = await this.client.falkordb[kind](graph, text, timeoutMs === undefined ? undefined : { TIMEOUT: timeoutMs }, true);
+    // An error while the query runs comes back as a part of the reply, not as a rejection.
+    const failure = [reply.headers, reply.data, reply.metadata].find((part): part is never => part instanceof Error) as Error | undefined;
+    if (failure) throw new Error(failure.message);
+    if (reply.headers === undefined) return [];
+    return [reply.headers as RespValue, reply.data as RespValue, reply.metadata as RespValue];
+  }
+
+  /** Drops the connection now, failing whatever still waits for a reply. */
+  destroy(): void {
+    this.client.destroy();
+  }
+
+  async close(): Promise<void> {
+    await this.db.close().catch(() => {});
+  }
+}
+
 export class FalkorDBTransport implements CypherTransport {
   readonly dialect = 'falkordb' as const;
   readonly address: string;
-  private readonly main: RespConnection;
-  private queries: RespConnection | undefined;
+  private queries: Promise<Connection> | undefined;
   private names: Names = { labels: [], relationshipTypes: [], propertyKeys: [] };
 
   private constructor(
     private readonly config: ConnectionConfig,
     private readonly graph: string,
+    private readonly main: Connection,
   ) {
     this.address = config.address;
-    this.main = this.connection();
   }
 
   static async connect(config: ConnectionConfig): Promise<FalkorDBTransport> {
     if (dialectOverride() === 'neo4j') {
       throw new StoreError(`${DIALECT_ENV}=neo4j does not fit ${config.address}: falkordb:// addresses speak FalkorDB's own protocol.`);
     }
-    const transport = new FalkorDBTransport(config, config.database ?? 'reachgraph');
+    let main: Connection;
     try {
-      await transport.main.command(['PING']);
+      main = await Connection.open(config);
     } catch (error) {
-      await transport.close();
-      throw transport.problem(error, 'connecting');
+      throw problem(config, error, 'connecting');
     }
-    return transport;
+    return new FalkorDBTransport(config, config.database ?? 'reachgraph', main);
   }
 
   write<T>(work: (runner: StatementRunner) => Promise<T>): Promise<T> {
-    return work({ run: (statement) => this.run(this.main, 'GRAPH.QUERY', statement) });
+    return work({ run: (statement) => this.run(this.main, 'query', statement) });
   }
 
   read<T>(work: (runner: StatementRunner) => Promise<T>): Promise<T> {
-    return work({ run: (statement) => this.run(this.main, 'GRAPH.RO_QUERY', statement) });
+    return work({ run: (statement) => this.run(this.main, 'roQuery', statement) });
   }
 
   async schema(statement: Statement): Promise<void> {
     try {
-      await this.run(this.main, 'GRAPH.QUERY', statement);
+      await this.run(this.main, 'query', statement);
     } catch (error) {
       if (!DIALECTS.falkordb.schemaAlreadyThere((error as Error).message)) throw error;
     }
@@ -110,28 +195,32 @@ export class FalkorDBTransport implements CypherTransport {
    * when the timeout has passed by a second.
    */
   async readQuery(text: string, params: Record<string, unknown>, options: ReadQueryOptions): Promise<ReadQueryResult> {
-    const connection = (this.queries ??= this.connection());
     const timeout = Math.max(1, Math.round(options.timeoutMs));
     const timedOut = () => new StoreError(`The query ran longer than its timeout of ${timeout} ms on ${this.address} and was stopped.`);
-    let timer: NodeJS.Timeout | undefined;
-    const guard = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        if (this.queries === connection) this.queries = undefined;
-        connection.destroy();
-        reject(timedOut());
-      }, timeout + 1_000);
+    const opening = (this.queries ??= Connection.open(this.config));
+    opening.catch(() => {
+      if (this.queries === opening) this.queries = undefined;
     });
-    let reply: RespValue;
+    let timer: NodeJS.Timeout | undefined;
+    let reply: RespValue[];
     try {
-      const command = connection.command(['GRAPH.RO_QUERY', this.graph, withParameters(text, params), 'TIMEOUT', String(timeout), '--compact']);
+      const connection = await opening;
+      const guard = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          if (this.queries === opening) this.queries = undefined;
+          connection.destroy();
+          reject(timedOut());
+        }, timeout + 1_000);
+      });
+      const command = connection.command('roQuery', this.graph, withParameters(text, params), timeout);
       command.catch(() => {});
       reply = await Promise.race([command, guard]);
-      const failure = asArray(reply).find((part) => part instanceof RespError);
-      if (failure instanceof RespError) throw new Error(failure.message);
+      const failure = reply.find((part) => part instanceof Error);
+      if (failure instanceof Error) throw new Error(failure.message);
     } catch (error) {
       if (error instanceof StoreError) throw error;
       if (/timed out/i.test((error as Error).message)) throw timedOut();
-      throw this.problem(error, 'The query');
+      throw problem(this.config, error, 'The query');
     } finally {
       clearTimeout(timer);
     }
@@ -141,40 +230,21 @@ export class FalkorDBTransport implements CypherTransport {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.main.close(), this.queries?.close()]);
+    const queries = this.queries;
+    this.queries = undefined;
+    await Promise.all([this.main.close(), queries?.then((connection) => connection.close(), () => {})]);
   }
 
-  private connection(): RespConnection {
-    return new RespConnection({
-      host: this.config.host,
-      port: this.config.port,
-      tls: this.config.tls,
-      username: this.config.username,
-      password: this.config.password,
-    });
-  }
-
-  private async run(connection: RespConnection, command: 'GRAPH.QUERY' | 'GRAPH.RO_QUERY', statement: Statement): Promise<Row[]> {
-    let reply: RespValue;
+  private async run(connection: Connection, kind: 'query' | 'roQuery', statement: Statement): Promise<Row[]> {
+    let reply: RespValue[];
     try {
-      reply = await connection.command([command, this.graph, withParameters(statement.text, statement.params), '--compact']);
+      reply = await connection.command(kind, this.graph, withParameters(statement.text, statement.params));
     } catch (error) {
-      throw this.problem(error, statement.purpose);
+      throw problem(this.config, error, statement.purpose);
     }
-    const failure = asArray(reply).find((part) => part instanceof RespError);
-    if (failure instanceof RespError) throw this.problem(new Error(failure.message), statement.purpose);
+    const failure = reply.find((part) => part instanceof Error);
+    if (failure instanceof Error) throw problem(this.config, new Error(failure.message), statement.purpose);
     return (await this.decode(reply)).rows;
-  }
-
-  private problem(error: unknown, purpose: string): StoreError {
-    if (error instanceof StoreError) return error;
-    if (error instanceof RespConnectionError) return connectionProblem(this.config, error);
-    const message = (error as Error).message;
-    if (/WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(message)) return authenticationFailed(this.config);
-    if (/unknown command/i.test(message) && /graph\./i.test(message)) {
-      return new StoreError(`${this.address} answers but has no FalkorDB module loaded (${message}). Load it with --loadmodule <falkordb.so>.`);
-    }
-    return new StoreError(`${purpose} failed on ${this.address}: ${message}`);
   }
 
   private async decode(reply: RespValue): Promise<{ columns: string[]; rows: Row[] }> {
@@ -202,7 +272,7 @@ export class FalkorDBTransport implements CypherTransport {
   /** Label, relationship type and property key names, which compact results give by number. */
   private async refreshNames(): Promise<void> {
     const list = async (procedure: string, column: string) => {
-      const rows = await this.run(this.main, 'GRAPH.RO_QUERY', { text: `CALL ${procedure}() YIELD ${column} RETURN ${column}`, purpose: `reading ${procedure}` });
+      const rows = await this.run(this.main, 'roQuery', { text: `CALL ${procedure}() YIELD ${column} RETURN ${column}`, purpose: `reading ${procedure}` });
       return rows.map((row) => String(row[column]));
     };
     this.names = {
@@ -289,4 +359,16 @@ export class FalkorDBTransport implements CypherTransport {
       properties: this.properties(properties ?? null),
     };
   }
+}
+
+function problem(config: ConnectionConfig, error: unknown, purpose: string): StoreError {
+  if (error instanceof StoreError) return error;
+  const failure = connectionFailure(error);
+  if (failure) return connectionProblem(config, failure);
+  const message = (error as Error).message;
+  if (/WRONGPASS|NOAUTH|invalid password|invalid username-password/i.test(message)) return authenticationFailed(config);
+  if (/unknown command/i.test(message) && /graph\./i.test(message)) {
+    return new StoreError(`${config.address} answers but has no FalkorDB module loaded (${message}). Load it with --loadmodule <falkordb.so>.`);
+  }
+  return new StoreError(`${purpose} failed on ${config.address}: ${message}`);
 }
