@@ -3,7 +3,7 @@
  *
  * | concern | Neo4j 5 | FalkorDB 4.16 |
  * | --- | --- | --- |
- * | wire protocol | Bolt (neo4j-driver) | its own (RESP `GRAPH.QUERY`), see below |
+ * | wire protocol | Bolt (neo4j-driver) | its own (`GRAPH.QUERY` over the Redis protocol, through the official `falkordb` client), see below |
  * | detection | `CALL dbms.components()` answers | the same call fails "is not registered"; its Bolt agent claims `Neo4j/5.13.0` |
  * | database | `NEO4J_DATABASE` or the server default | the graph key: address path, `NEO4J_DATABASE`, else `reachgraph` |
  * | schema | `CREATE CONSTRAINT/INDEX … IF NOT EXISTS` | `CREATE INDEX FOR (n:L) ON (n.p)`; a repeat fails "already indexed" (= success) |
