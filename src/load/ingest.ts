@@ -53,6 +53,10 @@ export interface LoadedSnapshot {
   /** Every edge, including those to resources a store may already hold. */
   allEdges: GraphEdge[];
   manifest: Manifest | undefined;
+  /** Warnings of the transform alone; `summary.warnings` adds the dangling references, which a store may resolve. */
+  transformWarnings: LoadWarning[];
+  /** Whether the snapshot itself holds a node. */
+  holds(id: string): boolean;
   summary: Omit<LoadSummary, 'store' | 'generation' | 'cleanup' | 'cleanupNote'>;
 }
 
@@ -76,10 +80,14 @@ export async function loadSnapshot(root: string): Promise<LoadedSnapshot> {
   const edges = allEdges.filter((edge) => !dangling.has(edge));
   const nodesByKind: Partial<Record<NodeKind, number>> = {};
   for (const node of nodes) nodesByKind[node.kind] = (nodesByKind[node.kind] ?? 0) + 1;
+  const transformWarnings = [...result.warnings, ...kubernetes.warnings];
+  const holds = (id: string) => nodeIds.has(id);
   return {
     graph: { nodes, edges },
     allEdges,
     manifest,
+    transformWarnings,
+    holds,
     summary: {
       snapshot: root,
       files: snapshot.files.length + kubernetesSnapshot.files.length,
@@ -93,7 +101,7 @@ export async function loadSnapshot(root: string): Promise<LoadedSnapshot> {
       nodesByKind,
       unknownTypes: result.unknownTypes,
       danglingReferences: danglingEdges.length,
-      warnings: [...result.warnings, ...kubernetes.warnings, ...danglingWarnings(danglingEdges, (id) => nodeIds.has(id))],
+      warnings: [...transformWarnings, ...danglingWarnings(danglingEdges, holds)],
       errors: [...snapshot.errors, ...kubernetesSnapshot.errors],
     },
   };
@@ -186,15 +194,13 @@ export async function ingestSnapshot(root: string, store: GraphStore, options: I
       }
     }
     await store.flush();
-    const nodeIds = new Set(loaded.graph.nodes.map((node) => node.id));
-    const storeDangling = danglingWarnings(skipped, (id) => nodeIds.has(id));
     return {
       ...loaded.summary,
       store: store.location,
       generation,
       edges: loaded.allEdges.length - skipped.length,
       danglingReferences: skipped.length,
-      warnings: [...loaded.summary.warnings.filter((warning) => !warning.message.startsWith('referenced by')), ...storeDangling],
+      warnings: [...loaded.transformWarnings, ...danglingWarnings(skipped, loaded.holds)],
       cleanup,
       cleanupNote,
     };
