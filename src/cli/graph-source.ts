@@ -2,7 +2,8 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { loadSnapshot, type LoadedSnapshot } from '../load/ingest.js';
 import type { GraphBatch } from '../model/graph.js';
-import { isBoltUri, openStore, resolveStoreSpec } from '../store/open.js';
+import { isCypherStoreSpec } from '../store/neo4j/config.js';
+import { openStore, resolveStoreSpec } from '../store/open.js';
 import { UsageError } from './errors.js';
 
 export interface GraphSource {
@@ -24,7 +25,7 @@ export async function readGraphSource(target: string | undefined, storeOption: s
     }
   }
   const spec = resolveStoreSpec(target ?? storeOption);
-  if (!isBoltUri(spec) && !(await stat(spec).catch(() => undefined))?.isFile()) {
+  if (!isCypherStoreSpec(spec) && !(await stat(spec).catch(() => undefined))?.isFile()) {
     throw new UsageError(
       target
         ? `${target} is neither a snapshot directory (with an azure/ folder) nor a graph store file.`
@@ -37,4 +38,14 @@ export async function readGraphSource(target: string | undefined, storeOption: s
   } finally {
     await store.close();
   }
+}
+
+/**
+ * A snapshot with unreadable files still produces output for what loaded; the
+ * errors go to stderr and the exit code says the input was partial.
+ */
+export function reportPartialLoad(source: GraphSource): void {
+  const errors = source.loaded?.summary.errors ?? [];
+  for (const error of errors) console.error(`reachgraph: ${error.path}: ${error.message}`);
+  if (errors.length > 0) process.exitCode = 1;
 }

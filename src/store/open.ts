@@ -13,11 +13,6 @@ export function resolveStoreSpec(spec: string | undefined, env: Record<string, s
   return set(spec) ?? set(env.REACHGRAPH_STORE) ?? set(env.NEO4J_URI) ?? DEFAULT_STORE_FILE;
 }
 
-/** A graph database address (Bolt or FalkorDB) rather than an embedded store file. */
-export function isBoltUri(spec: string): boolean {
-  return isCypherStoreSpec(spec);
-}
-
 /**
  * Opens the store `spec` names (resolved as above): a Neo4j or FalkorDB store
  * for `bolt://`, `neo4j://` (and `+s`/`+ssc`) or `falkordb://` addresses,

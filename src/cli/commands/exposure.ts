@@ -3,7 +3,7 @@ import { computeExposure } from '../../analysis/exposure.js';
 import { ExposureFilterSchema, filterExposure } from '../../analysis/filter.js';
 import { UsageError } from '../errors.js';
 import { formatExposure } from '../format.js';
-import { readGraphSource } from '../graph-source.js';
+import { readGraphSource, reportPartialLoad } from '../graph-source.js';
 
 interface ExposureOptions {
   store?: string;
@@ -26,12 +26,9 @@ export function registerExposure(program: Command): void {
     .action(async (source: string | undefined, options: ExposureOptions) => {
       const filter = ExposureFilterSchema.safeParse({ kind: options.kind, port: options.port, width: options.width });
       if (!filter.success) throw new UsageError(filter.error.issues.map((issue) => `--${issue.path.join('.')}: ${issue.message}`).join('; '));
-      const { graph, loaded } = await readGraphSource(source, options.store);
-      const report = filterExposure(computeExposure(graph).report, filter.data);
+      const input = await readGraphSource(source, options.store);
+      const report = filterExposure(computeExposure(input.graph).report, filter.data);
       console.log(options.json ? JSON.stringify(report, null, 2) : formatExposure(report.assets));
-      if (loaded && loaded.summary.errors.length > 0) {
-        for (const error of loaded.summary.errors) console.error(`reachgraph: ${error.path}: ${error.message}`);
-        process.exitCode = 1;
-      }
+      reportPartialLoad(input);
     });
 }

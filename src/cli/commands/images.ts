@@ -11,7 +11,7 @@ import {
   type UnresolvedContainer,
 } from '../../supply-chain/running-images.js';
 import { table } from '../format.js';
-import { readGraphSource } from '../graph-source.js';
+import { readGraphSource, reportPartialLoad } from '../graph-source.js';
 
 export interface SupplyChainSource {
   graph: GraphBatch;
@@ -22,17 +22,8 @@ export interface SupplyChainSource {
 
 /** The graph (from a snapshot directory or the store) and its exposure, for the supply-chain commands. */
 export async function readSupplyChainSource(source: string | undefined, store: string | undefined): Promise<SupplyChainSource> {
-  const { graph, loaded } = await readGraphSource(source, store);
-  return {
-    graph,
-    report: computeExposure(graph).report,
-    finish() {
-      if (loaded && loaded.summary.errors.length > 0) {
-        for (const error of loaded.summary.errors) console.error(`reachgraph: ${error.path}: ${error.message}`);
-        process.exitCode = 1;
-      }
-    },
-  };
+  const input = await readGraphSource(source, store);
+  return { graph: input.graph, report: computeExposure(input.graph).report, finish: () => reportPartialLoad(input) };
 }
 
 export function shortDigest(digest: string): string {
