@@ -12,7 +12,7 @@ import { buildNetworkView } from './network-view.js';
 import { PROTOCOLS, type Protocol } from './nsg.js';
 import { mergeRanges, type PortRange } from './ports.js';
 import { BackendIndex, reachThroughApplicationGateways, reachThroughLoadBalancers } from './reach-forwarders.js';
-import { AdmissionCache, type EntryPoint, type Reach, reachThroughNicPublicIps, reachThroughScaleSetPublicIps, type Width } from './reach.js';
+import { type EntryPoint, type Reach, reachThroughNicPublicIps, reachThroughScaleSetPublicIps, type Width } from './reach.js';
 
 export interface ExposedPort extends PortRange {
   protocol: Protocol;
@@ -69,14 +69,13 @@ function pathFor(shortest: string[] | undefined, reaches: readonly Reach[]): str
 
 export function computeExposure(graph: GraphBatch): ExposureResult {
   const view = buildNetworkView(graph);
-  const cache = new AdmissionCache();
   const index = new BackendIndex(view);
   const reaches = [
-    ...reachThroughNicPublicIps(view, cache),
-    ...reachThroughScaleSetPublicIps(view, cache),
-    ...reachThroughLoadBalancers(view, index, cache),
-    ...reachThroughApplicationGateways(view, index, cache),
-    ...reachThroughKubernetes(graph, view, cache),
+    ...reachThroughNicPublicIps(view),
+    ...reachThroughScaleSetPublicIps(view),
+    ...reachThroughLoadBalancers(view, index),
+    ...reachThroughApplicationGateways(view, index),
+    ...reachThroughKubernetes(graph, view),
   ];
 
   const reachability = new DirectedGraph();

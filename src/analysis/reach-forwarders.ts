@@ -5,7 +5,7 @@
 import { INTERNET_ID, parentResourceId } from '../model/ids.js';
 import type { BackendAddressPool, FrontendIPConfiguration, LbProtocol } from '../model/network.js';
 import type { NetworkView, PublicIpView } from './network-view.js';
-import { type AdmissionCache, type Backend, type Reach, layersFor, nicBackend, restrict, scaleSetBackend, scaleSetBackends, toReach } from './reach.js';
+import { admission, type Backend, type Reach, layersFor, nicBackend, restrict, scaleSetBackend, scaleSetBackends, toReach } from './reach.js';
 
 /** Which backends sit behind each pool, NAT rule and NAT pool, from both sides of the ARM links. */
 export class BackendIndex {
@@ -98,7 +98,7 @@ const ALL_PORTS = { from: 0, to: 65535 };
  * Public load balancers keep the client's source address, so the backend's
  * NSGs must admit the backend port from the internet. Internal frontends are skipped.
  */
-export function reachThroughLoadBalancers(view: NetworkView, index: BackendIndex, cache: AdmissionCache): Reach[] {
+export function reachThroughLoadBalancers(view: NetworkView, index: BackendIndex): Reach[] {
   const reaches: Reach[] = [];
   for (const lb of view.loadBalancers) {
     const frontends = publicFrontends(view, lb.frontends);
@@ -152,7 +152,7 @@ export function reachThroughLoadBalancers(view: NetworkView, index: BackendIndex
       };
       for (const backend of forwarding.backends) {
         // Standard load balancers are closed to inbound traffic until an NSG allows it.
-        const admitted = cache.admitted(backend, { kind: 'internet' }, publicIp.sku === 'Basic');
+        const admitted = admission(backend, { kind: 'internet' }, publicIp.sku === 'Basic');
         const ranges = restrict(admitted, forwarding.protocol, forwarding.backendPorts.from, forwarding.backendPorts.to);
         reaches.push(...toReach(backend, ranges, [INTERNET_ID, publicIp.id, lb.id], entry));
       }
@@ -166,7 +166,7 @@ export function reachThroughLoadBalancers(view: NetworkView, index: BackendIndex
  * from its subnet: the listener must be admitted from the internet by the
  * gateway subnet's NSG, and the backend's NSGs must admit the gateway subnet.
  */
-export function reachThroughApplicationGateways(view: NetworkView, index: BackendIndex, cache: AdmissionCache): Reach[] {
+export function reachThroughApplicationGateways(view: NetworkView, index: BackendIndex): Reach[] {
   const reaches: Reach[] = [];
   for (const gateway of view.applicationGateways) {
     const frontends = publicFrontends(view, gateway.frontends);
@@ -182,14 +182,14 @@ export function reachThroughApplicationGateways(view: NetworkView, index: Backen
     for (const listener of gateway.listeners) {
       const publicIp = listener.frontendIPConfigurationId ? frontends.get(listener.frontendIPConfigurationId) : undefined;
       if (!publicIp) continue;
-      const listenerRanges = restrict(cache.admitted(gatewayBackend, { kind: 'internet' }, true), 'tcp', listener.port, listener.port);
+      const listenerRanges = restrict(admission(gatewayBackend, { kind: 'internet' }, true), 'tcp', listener.port, listener.port);
       if (listenerRanges.length === 0) continue;
       const width = listenerRanges.some((range) => range.width === 'wide') ? 'wide' : 'narrow';
       const listenerRules = listenerRanges.flatMap((range) => range.decidedBy);
       const listenerSources = listenerRanges.flatMap((range) => range.sources);
       for (const route of gateway.routes.filter((candidate) => candidate.listenerId === listener.id)) {
         for (const backend of index.backends(route.backendAddressPoolId)) {
-          const admitted = cache.admitted(backend, { kind: 'network', prefixes: gatewayPrefixes }, true);
+          const admitted = admission(backend, { kind: 'network', prefixes: gatewayPrefixes }, true);
           const ranges = restrict(admitted, 'tcp', route.backendPort, route.backendPort).map((range) => ({
             ...range,
             decidedBy: [...new Set([...listenerRules, ...range.decidedBy])].sort(),

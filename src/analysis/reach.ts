@@ -53,25 +53,13 @@ export interface Backend {
   destination: { addresses: string[]; applicationSecurityGroupIds: string[] };
 }
 
-/** Evaluates NSGs once per (layers, source, destination): many entries lead to the same backend. */
-export class AdmissionCache {
-  private readonly cache = new Map<string, AdmittedRange[]>();
-
-  admitted(backend: Backend, source: TrafficSource, allowWhenUnfiltered: boolean): AdmittedRange[] {
-    const key = [
-      backend.layers.map((layer) => layer.id).join(','),
-      source.kind === 'internet' ? 'internet' : source.prefixes.join(','),
-      backend.destination.addresses.join(','),
-      backend.destination.applicationSecurityGroupIds.join(','),
-      allowWhenUnfiltered,
-    ].join('|');
-    let result = this.cache.get(key);
-    if (!result) {
-      result = evaluateInbound(backend.layers, source, backend.destination, { allowWhenUnfiltered });
-      this.cache.set(key, result);
-    }
-    return result;
-  }
+/**
+ * What the backend's NSGs admit from a source. evaluateInbound caches per NSG
+ * and destination pattern, so the many entries leading to one backend cost one
+ * evaluation.
+ */
+export function admission(backend: Backend, source: TrafficSource, allowWhenUnfiltered: boolean): AdmittedRange[] {
+  return evaluateInbound(backend.layers, source, backend.destination, { allowWhenUnfiltered });
 }
 
 export function layersFor(view: NetworkView, subnetId: string | null, nicNsgId: string | null): NsgLayer[] {
@@ -129,7 +117,7 @@ export function toReach(backend: Backend, ranges: readonly AdmittedRange[], path
 }
 
 /** A NIC's own public IP: every port its NSGs admit from the internet. */
-export function reachThroughNicPublicIps(view: NetworkView, cache: AdmissionCache): Reach[] {
+export function reachThroughNicPublicIps(view: NetworkView): Reach[] {
   const reaches: Reach[] = [];
   for (const nic of view.nics.values()) {
     for (const config of nic.ipConfigurations) {
@@ -137,7 +125,7 @@ export function reachThroughNicPublicIps(view: NetworkView, cache: AdmissionCach
       const backend = nicBackend(view, config);
       if (!publicIp || !backend) continue;
       // A Standard public IP is closed until an NSG allows traffic; a Basic one is open without NSGs.
-      const admitted = cache.admitted(backend, { kind: 'internet' }, publicIp.sku === 'Basic');
+      const admitted = admission(backend, { kind: 'internet' }, publicIp.sku === 'Basic');
       const entry = { type: 'public-ip' as const, publicIpId: publicIp.id, address: publicIp.ipAddress, forwarder: null, frontendPorts: null };
       reaches.push(...toReach(backend, admitted, [INTERNET_ID, publicIp.id], entry));
     }
@@ -146,14 +134,14 @@ export function reachThroughNicPublicIps(view: NetworkView, cache: AdmissionCach
 }
 
 /** Scale-set instances with their own public IPs (publicIPAddressConfiguration). */
-export function reachThroughScaleSetPublicIps(view: NetworkView, cache: AdmissionCache): Reach[] {
+export function reachThroughScaleSetPublicIps(view: NetworkView): Reach[] {
   const reaches: Reach[] = [];
   for (const scaleSet of view.scaleSets.values()) {
     for (const nic of scaleSet.nicConfigurations) {
       for (const config of nic.ipConfigurations) {
         if (!config.publicIPAddressSku) continue;
         const backend = scaleSetBackend(view, scaleSet.id, nic, config);
-        const admitted = cache.admitted(backend, { kind: 'internet' }, config.publicIPAddressSku === 'Basic');
+        const admitted = admission(backend, { kind: 'internet' }, config.publicIPAddressSku === 'Basic');
         const entry = { type: 'scale-set-public-ip' as const, publicIpId: null, address: null, forwarder: null, frontendPorts: null };
         reaches.push(...toReach(backend, admitted, [INTERNET_ID], entry));
       }

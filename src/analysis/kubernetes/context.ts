@@ -1,12 +1,11 @@
 /**
- * What every Kubernetes reach computation shares: the views, the NSG admission
- * cache, agent-pool networking, asset attribution and the step that delivers
+ * What every Kubernetes reach computation shares: the views, agent-pool networking, asset attribution and the step that delivers
  * traffic to one pod through its NetworkPolicies.
  */
 import type { AgentPool } from '../../model/kubernetes.js';
 import { parseCidr, type AddressInterval } from '../addresses.js';
 import type { NetworkView, ScaleSetView } from '../network-view.js';
-import type { AdmissionCache, EntryPoint, Reach, Width } from '../reach.js';
+import type { EntryPoint, Reach, Width } from '../reach.js';
 import { parseAddresses } from './client-sets.js';
 import { admitIngress, type TrafficOrigin } from './network-policy.js';
 import type { ClusterView, KubernetesView, PodView } from './view.js';
@@ -14,13 +13,12 @@ import type { ClusterView, KubernetesView, PodView } from './view.js';
 export interface KubernetesContext {
   view: KubernetesView;
   network: NetworkView;
-  cache: AdmissionCache;
   /** Per-cluster results computed once (see `memo`). */
   memos: Map<string, unknown>;
 }
 
-export function createContext(view: KubernetesView, network: NetworkView, cache: AdmissionCache): KubernetesContext {
-  return { view, network, cache, memos: new Map() };
+export function createContext(view: KubernetesView, network: NetworkView): KubernetesContext {
+  return { view, network, memos: new Map() };
 }
 
 export function memo<T>(ctx: KubernetesContext, key: string, compute: () => T): T {

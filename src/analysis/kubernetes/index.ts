@@ -12,7 +12,7 @@
  */
 import type { GraphBatch } from '../../model/graph.js';
 import type { NetworkView } from '../network-view.js';
-import type { AdmissionCache, Reach } from '../reach.js';
+import type { Reach } from '../reach.js';
 import { reachApiServers } from './api-server.js';
 import { createContext } from './context.js';
 import { reachThroughIngresses } from './ingress.js';
@@ -24,9 +24,9 @@ export { INGRESS_CONTROLLERS } from './ingress.js';
 
 const KUBERNETES_KINDS = new Set(['ManagedCluster', 'KubernetesPod', 'KubernetesService']);
 
-export function reachThroughKubernetes(graph: GraphBatch, network: NetworkView, cache: AdmissionCache): Reach[] {
+export function reachThroughKubernetes(graph: GraphBatch, network: NetworkView): Reach[] {
   if (!graph.nodes.some((node) => KUBERNETES_KINDS.has(node.kind))) return [];
-  const ctx = createContext(buildKubernetesView(graph), network, cache);
+  const ctx = createContext(buildKubernetesView(graph), network);
   const direct = [...reachThroughLoadBalancerServices(ctx), ...reachThroughNodePorts(ctx), ...reachThroughHostPorts(ctx)];
   const throughIngress = reachThroughIngresses(ctx, direct);
   // Replicas of one workload reach it the same way: keep one of each.

@@ -15,7 +15,7 @@
  */
 import { INTERNET_ID } from '../../model/ids.js';
 import { type AdmittedRange } from '../nsg.js';
-import { type Backend, layersFor, restrict } from '../reach.js';
+import { admission, type Backend, layersFor, restrict } from '../reach.js';
 import { ANY_CLIENT, type ClientSet, clientsFromPrefixes, isEmptyClientSet } from './client-sets.js';
 import { deliver, type KubernetesContext, memo, nodeAddresses, type PodReach, poolNetwork } from './context.js';
 import { internetOrigin } from './network-policy.js';
@@ -80,9 +80,9 @@ function nsgClients(range: AdmittedRange): ClientSet {
 }
 
 /** What the pool's NSGs admit from the internet on one node port. */
-function admittedOnNodes(ctx: KubernetesContext, pool: PublicPool, protocol: 'tcp' | 'udp', port: number): AdmittedRange[] {
+function admittedOnNodes(pool: PublicPool, protocol: 'tcp' | 'udp', port: number): AdmittedRange[] {
   // Standard public IPs: closed without an NSG allowing the traffic.
-  return restrict(ctx.cache.admitted(pool.backend, { kind: 'internet' }, false), protocol, port, port);
+  return restrict(admission(pool.backend, { kind: 'internet' }, false), protocol, port, port);
 }
 
 export function reachThroughNodePorts(ctx: KubernetesContext): PodReach[] {
@@ -99,7 +99,7 @@ export function reachThroughNodePorts(ctx: KubernetesContext): PodReach[] {
       const nodePort = servicePort.nodePort;
       if (!protocol || nodePort === null) continue;
       for (const pool of pools) {
-        for (const range of admittedOnNodes(ctx, pool, protocol, nodePort)) {
+        for (const range of admittedOnNodes(pool, protocol, nodePort)) {
           const clients = nsgClients(range);
           for (const { pod, port } of endpoints(ctx, service, servicePort)) {
             const poolOfPod = podPool(ctx.view, pod);
@@ -139,7 +139,7 @@ export function reachThroughHostPorts(ctx: KubernetesContext): PodReach[] {
         const protocol = protocolOf(containerPort.protocol);
         if (hostPort === null || !protocol) continue;
         for (const pool of candidates) {
-          for (const range of admittedOnNodes(ctx, pool, protocol, hostPort)) {
+          for (const range of admittedOnNodes(pool, protocol, hostPort)) {
             const hop = pod.nodeId ?? pool.hop;
             // The CNI portmap DNATs without SNAT: policies see the client.
             const reach = deliver(ctx, {
