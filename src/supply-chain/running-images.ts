@@ -34,7 +34,8 @@ export interface SecurityFlags {
   addedCapabilities: string[];
 }
 
-export interface ImageLocation {
+/** Where an image is used: one workload in one namespace of one cluster. */
+export interface WorkloadPlace {
   subscriptionId: string | null;
   clusterId: string;
   clusterName: string;
@@ -43,6 +44,9 @@ export interface ImageLocation {
   /** Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, or Pod for a pod without owner. */
   workloadKind: string;
   workloadName: string;
+}
+
+export interface ImageLocation extends WorkloadPlace {
   /** Desired replicas from the workload spec; null when the spec does not say. */
   replicas: number | null;
   /** Pods of this workload running the image now. */
@@ -292,14 +296,7 @@ export function runningImages(graph: GraphBatch, report: ExposureReport): Runnin
 // ---------------------------------------------------------------------------------------------
 // Images referenced by specs (`reachgraph images` without --running)
 
-export interface ReferencedImageLocation {
-  subscriptionId: string | null;
-  clusterId: string;
-  clusterName: string;
-  namespace: string;
-  workloadId: string;
-  workloadKind: string;
-  workloadName: string;
+export interface ReferencedImageLocation extends WorkloadPlace {
   containers: string[];
   exposed: boolean;
 }
