@@ -1,7 +1,6 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { scratchFolder } from '../helpers/scratch.js';
 import { loadSnapshot } from '../../src/load/ingest.js';
 import { KUBERNETES_FAMILY_KEYS, kubernetesFamilyOf, parseImageId, parseImageReference, selectorMatches, transformKubernetes } from '../../src/load/kubernetes/index.js';
 import { labelSelector } from '../../src/load/kubernetes/selectors.js';
@@ -595,18 +594,8 @@ describe('cluster folders and managed clusters', () => {
 });
 
 describe('loadSnapshot with a kubernetes/ folder', () => {
-  let root: string;
-  beforeEach(async () => {
-    root = await mkdtemp(path.join(os.tmpdir(), 'reachgraph-k8s-load-'));
-  });
-  afterEach(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
-  async function put(relative: string, content: unknown): Promise<void> {
-    const file = path.join(root, relative);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, typeof content === 'string' ? content : JSON.stringify(content));
-  }
+  const scratch = scratchFolder('reachgraph-k8s-load-');
+  const put = scratch.put;
   const list = (items: unknown[]) => ({ apiVersion: 'v1', kind: 'List', items });
 
   it('loads Azure and Kubernetes together and counts clusters, objects, unknown kinds, warnings and errors', async () => {
@@ -616,7 +605,7 @@ describe('loadSnapshot with a kubernetes/ folder', () => {
     await put('kubernetes/aks-prod/pods.json', list([raw('Pod', 'web-1', { namespace: 'shop', spec: podSpec('nginx:1.25') }), raw('Secret', 'tls', { namespace: 'shop' })]));
     await put('kubernetes/aks-prod/broken.json', '{"items": [');
     await put('kubernetes/aks-ghost/pods.json', list([raw('Pod', 'x', { namespace: 'a' })]));
-    const { graph, summary } = await loadSnapshot(root);
+    const { graph, summary } = await loadSnapshot(scratch.root);
     expect(summary).toMatchObject({
       files: 6,
       resources: 1,

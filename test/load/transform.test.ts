@@ -1,7 +1,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { scratchFolder } from '../helpers/scratch.js';
 import { ingestSnapshot, loadSnapshot } from '../../src/load/ingest.js';
 import { transformAzureResources, type TransformResult } from '../../src/load/transform.js';
 import type { GraphNode } from '../../src/model/graph.js';
@@ -486,21 +487,8 @@ describe('public IPs, load balancers and scale sets', () => {
 });
 
 describe('loadSnapshot and ingestSnapshot', () => {
-  let root: string;
-
-  beforeEach(async () => {
-    root = await mkdtemp(path.join(os.tmpdir(), 'reachgraph-'));
-  });
-
-  afterEach(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
-
-  async function put(relative: string, content: unknown): Promise<void> {
-    const file = path.join(root, relative);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, typeof content === 'string' ? content : JSON.stringify(content));
-  }
+  const scratch = scratchFolder('reachgraph-');
+  const put = scratch.put;
 
   it('summarises files, resources, duplicates, node kinds and errors of a snapshot directory', async () => {
     const network = vnet('vnet', '10.0.0.0/16', [{ name: 'web', prefix: '10.0.1.0/24' }]);
@@ -511,9 +499,9 @@ describe('loadSnapshot and ingestSnapshot', () => {
       { id: `${RG_ID}/providers/Microsoft.Web/serverFarms/plan`, type: 'Microsoft.Web/serverFarms' },
     ]);
     await put('azure/broken.json', '[{');
-    const { graph, summary } = await loadSnapshot(root);
+    const { graph, summary } = await loadSnapshot(scratch.root);
     expect(summary).toMatchObject({
-      snapshot: root,
+      snapshot: scratch.root,
       files: 3,
       resources: 5,
       duplicateResources: 1,
@@ -541,7 +529,7 @@ describe('loadSnapshot and ingestSnapshot', () => {
     await put('azure/resources.json', [vnet('vnet', '10.0.0.0/16', [{ name: 'web', prefix: '10.0.1.0/24' }]), ...vmWithNic({ name: 'nic', vm: 'vm', subnet: ['vnet', 'web'], privateIp: '10.0.1.4' })]);
     const store = EmbeddedStore.inMemory();
     const progress: Array<[number, number]> = [];
-    const summary = await ingestSnapshot(root, store, { batchSize: 2, onProgress: (written, total) => progress.push([written, total]) });
+    const summary = await ingestSnapshot(scratch.root, store, { batchSize: 2, onProgress: (written, total) => progress.push([written, total]) });
     const stored = await store.readGraph();
     expect(summary.store).toBe('memory');
     expect(stored.nodes).toHaveLength(summary.nodes);

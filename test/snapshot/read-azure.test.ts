@@ -1,26 +1,12 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { scratchFolder } from '../helpers/scratch.js';
 import { readAzureSnapshot, SnapshotNotFoundError } from '../../src/snapshot/read-azure.js';
 import { ids, lower, nsg, publicIp, vnet } from '../helpers/arm.js';
 
-let root: string;
-
-beforeEach(async () => {
-  root = await mkdtemp(path.join(os.tmpdir(), 'reachgraph-'));
-});
-
-afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
-});
-
-/** Writes a file under the snapshot root, creating folders; objects are serialised as JSON. */
-async function put(relative: string, content: unknown): Promise<void> {
-  const file = path.join(root, relative);
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
-}
+const scratch = scratchFolder('reachgraph-');
+const put = scratch.put;
 
 const VNET = vnet('vnet', '10.0.0.0/16', [{ name: 'web', prefix: '10.0.1.0/24' }]);
 const NSG = nsg('nsg-web', [{ name: 'allow-https', priority: 100, ports: '443' }]);
@@ -31,7 +17,7 @@ const idsOf = (resources: readonly { id: string }[]) => resources.map((resource)
 describe('readAzureSnapshot: file shapes', () => {
   it('reads a file that is a bare JSON array of resources', async () => {
     await put('azure/resources.json', [VNET, NSG]);
-    const snapshot = await readAzureSnapshot(root);
+    const snapshot = await readAzureSnapshot(scratch.root);
     expect(snapshot.files).toEqual([path.join('azure', 'resources.json')]);
     expect(snapshot.resources).toEqual([VNET, NSG]);
     expect(snapshot.errors).toEqual([]);
@@ -40,14 +26,14 @@ describe('readAzureSnapshot: file shapes', () => {
 
   it('reads the records of an `az graph query` response from its data array', async () => {
     await put('azure/graph.json', { count: 2, data: [VNET, PIP], skip_token: null, total_records: 2 });
-    const snapshot = await readAzureSnapshot(root);
+    const snapshot = await readAzureSnapshot(scratch.root);
     expect(snapshot.resources).toEqual([VNET, PIP]);
     expect(snapshot.errors).toEqual([]);
   });
 
   it('reads the records of an ARM list response from its value array', async () => {
     await put('azure/list.json', { value: [NSG, PIP], nextLink: null });
-    const snapshot = await readAzureSnapshot(root);
+    const snapshot = await readAzureSnapshot(scratch.root);
     expect(snapshot.resources).toEqual([NSG, PIP]);
     expect(snapshot.errors).toEqual([]);
   });
@@ -70,7 +56,7 @@ describe('readAzureSnapshot: file shapes', () => {
         ],
       },
     });
-    const snapshot = await readAzureSnapshot(root);
+    const snapshot = await readAzureSnapshot(scratch.root);
     expect(snapshot.errors).toEqual([]);
     expect(snapshot.resources).toEqual([
       { id: ids.pip('pip-a'), name: 'pip-a', type: 'microsoft.network/publicipaddresses', properties: { ipAddress: '203.0.113.7' } },
@@ -84,7 +70,7 @@ describe('readAzureSnapshot: which files are read', () => {
     await put('azure/resource-graph/resources.json', { data: [VNET] });
     await put('azure/arm/sub-1/rg-a/networkSecurityGroups.json', { value: [NSG] });
     await put('azure/arm/sub-2/publicIPAddresses.json', [PIP]);
-    const snapshot = await readAzureSnapshot(root);
+    const snapshot = await readAzureSnapshot(scratch.root);
     expect(snapshot.files).toEqual([
       path.join('azure', 'arm', 'sub-1', 'rg-a', 'networkSecurityGroups.json'),
       path.join('azure', 'arm', 'sub-2', 'publicIPAddresses.json'),
@@ -100,15 +86,15 @@ describe('readAzureSnapshot: which files are read', () => {
     await put('azure/resources.json.bak', '[{"broken"');
     await put('azure/export.csv', 'id,type\n/x,y');
     await put('notes.json', '{ this is outside azure/ and broken');
-    const snapshot = await readAzureSnapshot(root);
+    const snapshot = await readAzureSnapshot(scratch.root);
     expect(snapshot.files).toEqual([path.join('azure', 'resources.json')]);
     expect(snapshot.resources).toEqual([VNET]);
     expect(snapshot.errors).toEqual([]);
   });
 
   it('reads an empty azure/ folder as an empty snapshot', async () => {
-    await mkdir(path.join(root, 'azure'));
-    const snapshot = await readAzureSnapshot(root);
+    await mkdir(path.join(scratch.root, 'azure'));
+    const snapshot = await readAzureSnapshot(scratch.root);
     expect(snapshot).toMatchObject({ files: [], resources: [], errors: [], duplicates: 0 });
   });
 });
@@ -118,7 +104,7 @@ describe('readAzureSnapshot: bad input is reported and the rest still loads', ()
     await put('azure/good.json', [VNET]);
     // Missing comma between the two records: the error is at the start of line 3.
     await put('azure/sub/bad.json', `[\n  {"id": "/a", "type": "t"}\n  {"id": "/b", "type": "t"}\n]`);
-    const snapshot = await readAzureSnapshot(root);
+    const snapshot = await readAzureSnapshot(scratch.root);
     expect(snapshot.resources).toEqual([VNET]);
     expect(snapshot.errors).toHaveLength(1);
     expect(snapshot.errors[0]!.path).toBe(path.join('azure', 'sub', 'bad.json'));
@@ -130,7 +116,7 @@ describe('readAzureSnapshot: bad input is reported and the rest still loads', ()
   it('gives a truncated file ("Unexpected end of JSON input") the line and column where it stops', async () => {
     await put('azure/good.json', [NSG]);
     await put('azure/truncated.json', `[\n  {"id": "/a",\n  "type": `);
-    const snapshot = await readAzureSnapshot(root);
+    const snapshot = await readAzureSnapshot(scratch.root);
     expect(snapshot.resources).toEqual([NSG]);
     expect(snapshot.errors).toEqual([
       { path: path.join('azure', 'truncated.json'), message: expect.stringMatching(/^malformed JSON at line 3, column 11: Unexpected end of JSON input$/) },
@@ -139,14 +125,14 @@ describe('readAzureSnapshot: bad input is reported and the rest still loads', ()
 
   it('gives an "Unexpected token" syntax error (e.g. NaN) a line and column too', async () => {
     await put('azure/nan.json', `[\n  {"id": "/a", "type": "t",\n   "properties": {"count": NaN}}\n]`);
-    const snapshot = await readAzureSnapshot(root);
+    const snapshot = await readAzureSnapshot(scratch.root);
     expect(snapshot.errors).toHaveLength(1);
     expect(snapshot.errors[0]!.message).toMatch(/line 3,? column 28\b/);
   });
 
   it('reads a file that starts with a UTF-8 byte-order mark', async () => {
     await put('azure/bom.json', `\uFEFF${JSON.stringify([VNET])}`);
-    const snapshot = await readAzureSnapshot(root);
+    const snapshot = await readAzureSnapshot(scratch.root);
     expect(snapshot.errors).toEqual([]);
     expect(snapshot.resources).toEqual([VNET]);
   });
@@ -156,7 +142,7 @@ describe('readAzureSnapshot: bad input is reported and the rest still loads', ()
     await put('azure/foo.json', { foo: 1 });
     await put('azure/scalar.json', '"just text"');
     await put('azure/null.json', 'null');
-    const snapshot = await readAzureSnapshot(root);
+    const snapshot = await readAzureSnapshot(scratch.root);
     expect(snapshot.resources).toEqual([VNET]);
     const shape = /expected a JSON array of resources, or an object with a "data" or "value" array/;
     expect(snapshot.errors).toEqual([
@@ -168,7 +154,7 @@ describe('readAzureSnapshot: bad input is reported and the rest still loads', ()
 
   it('reports a "data" object that is not a Resource Graph table', async () => {
     await put('azure/odd.json', { data: { columns: [{ name: 'id' }] } });
-    const snapshot = await readAzureSnapshot(root);
+    const snapshot = await readAzureSnapshot(scratch.root);
     expect(snapshot.resources).toEqual([]);
     expect(snapshot.errors).toEqual([{ path: path.join('azure', 'odd.json'), message: expect.stringMatching(/columns \+ rows/) }]);
   });
@@ -177,7 +163,7 @@ describe('readAzureSnapshot: bad input is reported and the rest still loads', ()
     await put('azure/mixed.json', {
       value: [VNET, { type: 'Microsoft.Network/publicIPAddresses', name: 'no-id' }, { id: ids.pip('no-type'), name: 'no-type' }, 'not an object', PIP],
     });
-    const snapshot = await readAzureSnapshot(root);
+    const snapshot = await readAzureSnapshot(scratch.root);
     expect(snapshot.resources).toEqual([VNET, PIP]);
     const file = path.join('azure', 'mixed.json');
     expect(snapshot.errors.map((error) => error.path)).toEqual([file, file, file]);
@@ -188,7 +174,7 @@ describe('readAzureSnapshot: bad input is reported and the rest still loads', ()
 
   it('rejects an empty id', async () => {
     await put('azure/empty-id.json', [{ id: '', type: 'Microsoft.Network/publicIPAddresses' }, PIP]);
-    const snapshot = await readAzureSnapshot(root);
+    const snapshot = await readAzureSnapshot(scratch.root);
     expect(snapshot.resources).toEqual([PIP]);
     expect(snapshot.errors).toEqual([{ path: path.join('azure', 'empty-id.json'), message: expect.stringMatching(/^record 0 .*id/) }]);
   });
@@ -200,7 +186,7 @@ describe('readAzureSnapshot: duplicates', () => {
     const second = { ...PIP, id: PIP.id.toLowerCase(), tags: { copy: 'second' } };
     await put('azure/a.json', [first]);
     await put('azure/b.json', [second]);
-    const snapshot = await readAzureSnapshot(root);
+    const snapshot = await readAzureSnapshot(scratch.root);
     expect(snapshot.duplicates).toBe(1);
     expect(snapshot.resources).toEqual([second]);
   });
@@ -212,7 +198,7 @@ describe('readAzureSnapshot: duplicates', () => {
       { ...NSG, id: `${NSG.id}/`, tags: { copy: '2' } },
       { ...NSG, id: NSG.id.toUpperCase(), tags: { copy: '3' } },
     ]);
-    const snapshot = await readAzureSnapshot(root);
+    const snapshot = await readAzureSnapshot(scratch.root);
     expect(snapshot.duplicates).toBe(2);
     expect(snapshot.resources).toHaveLength(2);
     expect(snapshot.resources.find((resource) => lower(resource.id) === lower(NSG.id))?.tags).toEqual({ copy: '3' });
@@ -222,19 +208,19 @@ describe('readAzureSnapshot: duplicates', () => {
 describe('readAzureSnapshot: no snapshot', () => {
   it('throws SnapshotNotFoundError pointing at the README snapshot format when there is no azure/ folder', async () => {
     await put('aws/resources.json', []);
-    const error = await readAzureSnapshot(root).catch((caught: unknown) => caught);
+    const error = await readAzureSnapshot(scratch.root).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SnapshotNotFoundError);
-    expect((error as Error).message).toContain(root);
+    expect((error as Error).message).toContain(scratch.root);
     expect((error as Error).message).toMatch(/azure\/ folder/);
     expect((error as Error).message).toMatch(/"Snapshot format" in the README/);
   });
 
   it('throws SnapshotNotFoundError when the directory does not exist', async () => {
-    await expect(readAzureSnapshot(path.join(root, 'missing'))).rejects.toBeInstanceOf(SnapshotNotFoundError);
+    await expect(readAzureSnapshot(path.join(scratch.root, 'missing'))).rejects.toBeInstanceOf(SnapshotNotFoundError);
   });
 
   it('throws SnapshotNotFoundError when azure is a file, not a folder', async () => {
     await put('azure', '[]');
-    await expect(readAzureSnapshot(root)).rejects.toBeInstanceOf(SnapshotNotFoundError);
+    await expect(readAzureSnapshot(scratch.root)).rejects.toBeInstanceOf(SnapshotNotFoundError);
   });
 });

@@ -1,25 +1,11 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { scratchFolder } from '../helpers/scratch.js';
 import { KubernetesKinds, readKubernetesObject, readKubernetesSnapshot } from '../../src/snapshot/read-kubernetes.js';
 import { raw } from '../helpers/kubernetes.js';
 
-let root: string;
-
-beforeEach(async () => {
-  root = await mkdtemp(path.join(os.tmpdir(), 'reachgraph-k8s-'));
-});
-
-afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
-});
-
-async function put(relative: string, content: unknown): Promise<void> {
-  const file = path.join(root, relative);
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
-}
+const scratch = scratchFolder('reachgraph-k8s-');
+const put = scratch.put;
 
 const list = (items: unknown[], kind = 'List') => ({ apiVersion: 'v1', kind, items, metadata: { resourceVersion: '' } });
 const POD = raw('Pod', 'web-1', { namespace: 'shop', labels: { app: 'web' }, spec: { containers: [{ name: 'web', image: 'nginx:1.25' }] }, status: { phase: 'Running' } });
@@ -28,13 +14,13 @@ const NS = raw('Namespace', 'shop', { labels: { team: 'shop' } });
 describe('readKubernetesSnapshot: file shapes', () => {
   it('a snapshot without a kubernetes folder has no clusters and no errors', async () => {
     await put('azure/resources.json', []);
-    expect(await readKubernetesSnapshot(root)).toEqual({ clusters: [], files: [], errors: [] });
+    expect(await readKubernetesSnapshot(scratch.root)).toEqual({ clusters: [], files: [], errors: [] });
   });
 
   it('reads a `kubectl get … -A -o json` List whose items carry their own kind', async () => {
     await put('kubernetes/aks-prod/pods.json', list([POD]));
     await put('kubernetes/aks-prod/namespaces.json', list([NS]));
-    const snapshot = await readKubernetesSnapshot(root);
+    const snapshot = await readKubernetesSnapshot(scratch.root);
     expect(snapshot.errors).toEqual([]);
     expect(snapshot.files).toEqual([path.join('kubernetes', 'aks-prod', 'namespaces.json'), path.join('kubernetes', 'aks-prod', 'pods.json')]);
     const [cluster] = snapshot.clusters;
@@ -49,7 +35,7 @@ describe('readKubernetesSnapshot: file shapes', () => {
   it('gives the items of a typed list (PodList) the list kind when they omit their own', async () => {
     const { kind: _kind, ...withoutKind } = POD;
     await put('kubernetes/aks/pods.json', list([withoutKind], 'PodList'));
-    const snapshot = await readKubernetesSnapshot(root);
+    const snapshot = await readKubernetesSnapshot(scratch.root);
     expect(snapshot.errors).toEqual([]);
     expect(snapshot.clusters[0]!.objects.map((object) => object.kind)).toEqual(['Pod']);
   });
@@ -57,14 +43,14 @@ describe('readKubernetesSnapshot: file shapes', () => {
   it('reads a bare array of objects and a single object', async () => {
     await put('kubernetes/aks/array.json', [NS, POD]);
     await put('kubernetes/aks/single.json', raw('Service', 'web', { namespace: 'shop', spec: { type: 'ClusterIP' } }));
-    const snapshot = await readKubernetesSnapshot(root);
+    const snapshot = await readKubernetesSnapshot(scratch.root);
     expect(snapshot.errors).toEqual([]);
     expect(snapshot.clusters[0]!.objects.map((object) => object.kind).sort()).toEqual(['Namespace', 'Pod', 'Service']);
   });
 
   it('accepts objects without status (and without spec), and kinds in any case', async () => {
     await put('kubernetes/aks/x.json', list([{ apiVersion: 'v1', kind: 'pod', metadata: { name: 'bare', namespace: 'a' } }]));
-    const snapshot = await readKubernetesSnapshot(root);
+    const snapshot = await readKubernetesSnapshot(scratch.root);
     expect(snapshot.errors).toEqual([]);
     expect(snapshot.clusters[0]!.objects[0]).toMatchObject({ kind: 'Pod', spec: {}, status: {} });
   });
@@ -77,7 +63,7 @@ describe('readKubernetesSnapshot: file shapes', () => {
 
   it('counts and leaves out kinds it does not model, never keeping their content', async () => {
     await put('kubernetes/aks/all.json', list([POD, raw('Secret', 's1', { namespace: 'shop', data: { password: 'aHVudGVyMg==' } }), raw('Secret', 's2', { namespace: 'shop' }), raw('ConfigMap', 'c', { namespace: 'shop' })]));
-    const snapshot = await readKubernetesSnapshot(root);
+    const snapshot = await readKubernetesSnapshot(scratch.root);
     const [cluster] = snapshot.clusters;
     expect(cluster!.unknownKinds).toEqual({ Secret: 2, ConfigMap: 1 });
     expect(cluster!.objects.map((object) => object.kind)).toEqual(['Pod']);
@@ -88,7 +74,7 @@ describe('readKubernetesSnapshot: file shapes', () => {
   it('keeps one copy of an object present in several files (the last read) and counts duplicates', async () => {
     await put('kubernetes/aks/a.json', list([POD]));
     await put('kubernetes/aks/b.json', list([{ ...POD, status: { phase: 'Succeeded' } }]));
-    const [cluster] = (await readKubernetesSnapshot(root)).clusters;
+    const [cluster] = (await readKubernetesSnapshot(scratch.root)).clusters;
     expect(cluster!.duplicates).toBe(1);
     expect(cluster!.objects).toHaveLength(1);
     expect(cluster!.objects[0]!.status).toEqual({ phase: 'Succeeded' });
@@ -97,7 +83,7 @@ describe('readKubernetesSnapshot: file shapes', () => {
   it('reads one folder per cluster, in name order', async () => {
     await put('kubernetes/zeta/pods.json', list([POD]));
     await put('kubernetes/alpha/namespaces.json', list([NS]));
-    const snapshot = await readKubernetesSnapshot(root);
+    const snapshot = await readKubernetesSnapshot(scratch.root);
     expect(snapshot.clusters.map((cluster) => cluster.name)).toEqual(['alpha', 'zeta']);
   });
 
@@ -110,7 +96,7 @@ describe('readKubernetesSnapshot: cluster.json', () => {
   it('reads the resource id that names the cluster exactly', async () => {
     await put('kubernetes/prod/cluster.json', { resourceId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks-prod ' });
     await put('kubernetes/prod/pods.json', list([POD]));
-    const snapshot = await readKubernetesSnapshot(root);
+    const snapshot = await readKubernetesSnapshot(scratch.root);
     expect(snapshot.errors).toEqual([]);
     expect(snapshot.clusters[0]).toMatchObject({ name: 'prod', resourceId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks-prod' });
     expect(snapshot.clusters[0]!.objects).toHaveLength(1);
@@ -120,7 +106,7 @@ describe('readKubernetesSnapshot: cluster.json', () => {
   it('reports a cluster.json without a resourceId, and still reads the objects', async () => {
     await put('kubernetes/prod/cluster.json', { id: 'nope' });
     await put('kubernetes/prod/pods.json', list([POD]));
-    const snapshot = await readKubernetesSnapshot(root);
+    const snapshot = await readKubernetesSnapshot(scratch.root);
     expect(snapshot.errors).toEqual([{ path: path.join('kubernetes', 'prod', 'cluster.json'), message: expect.stringMatching(/expected \{"resourceId"/) }]);
     expect(snapshot.clusters[0]).toMatchObject({ resourceId: null });
     expect(snapshot.clusters[0]!.objects).toHaveLength(1);
@@ -131,20 +117,20 @@ describe('readKubernetesSnapshot: malformed and partial dumps', () => {
   it('reports malformed JSON with its path, line and column; the other files still load', async () => {
     await put('kubernetes/aks/broken.json', '{\n  "kind": "List",\n  "items": [\n    {"kind": "Pod",, }\n  ]\n}');
     await put('kubernetes/aks/namespaces.json', list([NS]));
-    const snapshot = await readKubernetesSnapshot(root);
+    const snapshot = await readKubernetesSnapshot(scratch.root);
     expect(snapshot.errors).toEqual([{ path: path.join('kubernetes', 'aks', 'broken.json'), message: expect.stringMatching(/^malformed JSON at line 4, column 20: /) }]);
     expect(snapshot.clusters[0]!.objects.map((object) => object.name)).toEqual(['shop']);
   });
 
   it('reports a document that is not kubectl output', async () => {
     await put('kubernetes/aks/odd.json', { hello: 'world' });
-    const snapshot = await readKubernetesSnapshot(root);
+    const snapshot = await readKubernetesSnapshot(scratch.root);
     expect(snapshot.errors).toEqual([{ path: path.join('kubernetes', 'aks', 'odd.json'), message: expect.stringMatching(/expected `kubectl get … -o json` output/) }]);
   });
 
   it('reports items that are not Kubernetes objects by index, and keeps the others', async () => {
     await put('kubernetes/aks/pods.json', list([POD, { kind: 'Pod', metadata: {} }, 'text']));
-    const snapshot = await readKubernetesSnapshot(root);
+    const snapshot = await readKubernetesSnapshot(scratch.root);
     expect(snapshot.errors.map((error) => error.message)).toEqual([
       expect.stringMatching(/^item 1 is not a Kubernetes object: metadata\.name/),
       expect.stringMatching(/^item 2 is not a Kubernetes object/),
@@ -154,14 +140,14 @@ describe('readKubernetesSnapshot: malformed and partial dumps', () => {
 
   it('reports a file outside any cluster folder', async () => {
     await put('kubernetes/pods.json', list([POD]));
-    const snapshot = await readKubernetesSnapshot(root);
+    const snapshot = await readKubernetesSnapshot(scratch.root);
     expect(snapshot.clusters).toEqual([]);
     expect(snapshot.errors).toEqual([{ path: path.join('kubernetes', 'pods.json'), message: expect.stringMatching(/not in a cluster folder/) }]);
   });
 
   it('reads a file with a byte-order mark', async () => {
     await put('kubernetes/aks/ns.json', `\uFEFF${JSON.stringify(list([NS]))}`);
-    const snapshot = await readKubernetesSnapshot(root);
+    const snapshot = await readKubernetesSnapshot(scratch.root);
     expect(snapshot.errors).toEqual([]);
     expect(snapshot.clusters[0]!.objects).toHaveLength(1);
   });
