@@ -2,8 +2,8 @@ import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type CliRun, runCli } from '../helpers/cli.js';
 import type { ExposedAsset } from '../../src/analysis/exposure.js';
-import { main } from '../../src/cli/main.js';
 import { VERSION } from '../../src/cli/version.js';
 import type { ArmResource } from '../../src/snapshot/arm-resource.js';
 import { EmbeddedStore } from '../../src/store/embedded-store.js';
@@ -77,36 +77,6 @@ afterEach(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `reachgraph <args>` in-process, capturing console and direct stream writes (commander's help). */
-async function run(...args: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const join = (parts: unknown[]) => parts.map(String).join(' ');
-  vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void out.push(`${join(parts)}\n`));
-  vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void err.push(`${join(parts)}\n`));
-  vi.spyOn(console, 'warn').mockImplementation((...parts: unknown[]) => void err.push(`${join(parts)}\n`));
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out.push(String(chunk));
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err.push(String(chunk));
-    return true;
-  });
-  try {
-    const code = await main(['node', 'reachgraph', ...args]);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    vi.restoreAllMocks();
-    process.exitCode = undefined;
-  }
-}
 
 const exists = (file: string) =>
   access(file).then(
@@ -114,7 +84,7 @@ const exists = (file: string) =>
     () => false,
   );
 
-function assetsOf(result: Run): ExposedAsset[] {
+function assetsOf(result: CliRun): ExposedAsset[] {
   const report = JSON.parse(result.stdout) as { assets: ExposedAsset[] };
   expect(Object.keys(report)).toEqual(['assets']);
   return report.assets;
@@ -122,7 +92,7 @@ function assetsOf(result: Run): ExposedAsset[] {
 
 describe('reachgraph exposure', () => {
   it('prints {"assets":[…]} with id, kind, name, width, ports, path and entry points for a snapshot directory', async () => {
-    const result = await run('exposure', snapshot, '--json');
+    const result = await runCli('exposure', snapshot, '--json');
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     const assets = assetsOf(result);
@@ -149,7 +119,7 @@ describe('reachgraph exposure', () => {
   });
 
   it('prints a table naming each exposed workload, and leaves unexposed ones out', async () => {
-    const result = await run('exposure', snapshot);
+    const result = await runCli('exposure', snapshot);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^ASSET\s+KIND\s+WIDTH\s+PORTS\s+PATH$/m);
     expect(result.stdout).toMatch(/^vm-web\s+VirtualMachine\s+wide\s+tcp\/443\s+internet → pip-web → nic-web → vm-web$/m);
@@ -159,46 +129,46 @@ describe('reachgraph exposure', () => {
   });
 
   it('applies --kind, --port and --width together', async () => {
-    const narrow = await run('exposure', snapshot, '--json', '--kind', 'VirtualMachine', '--width', 'narrow', '--port', '8080');
+    const narrow = await runCli('exposure', snapshot, '--json', '--kind', 'VirtualMachine', '--width', 'narrow', '--port', '8080');
     expect(narrow.code).toBe(0);
     expect(assetsOf(narrow).map((asset) => asset.id)).toEqual([VM_PARTNER]);
-    const none = await run('exposure', snapshot, '--json', '--port', '22');
+    const none = await runCli('exposure', snapshot, '--json', '--port', '22');
     expect(assetsOf(none)).toEqual([]);
   });
 
   it('reports the same assets from a store written by ingest as from the snapshot directory', async () => {
     const store = path.join(tmp, 'state', 'graph.json');
-    const ingest = await run('ingest', snapshot, '--store', store);
+    const ingest = await runCli('ingest', snapshot, '--store', store);
     expect(ingest.code).toBe(0);
     expect(ingest.stdout).toContain(`Loaded ${snapshot} into ${store}: 11 resources from 1 files`);
     expect(await exists(store)).toBe(true);
 
-    const direct = assetsOf(await run('exposure', snapshot, '--json'));
-    const viaOption = await run('exposure', '--store', store, '--json');
+    const direct = assetsOf(await runCli('exposure', snapshot, '--json'));
+    const viaOption = await runCli('exposure', '--store', store, '--json');
     expect(viaOption.code).toBe(0);
     expect(assetsOf(viaOption)).toEqual(direct);
-    const viaArgument = await run('exposure', store, '--json');
+    const viaArgument = await runCli('exposure', store, '--json');
     expect(assetsOf(viaArgument)).toEqual(direct);
     process.env.REACHGRAPH_STORE = store;
-    expect(assetsOf(await run('exposure', '--json'))).toEqual(direct);
+    expect(assetsOf(await runCli('exposure', '--json'))).toEqual(direct);
   });
 
   it('still prints the results when one file is malformed, names the file on stderr and exits 1', async () => {
     await writeFile(path.join(snapshot, 'azure', 'zz-broken.json'), '[\n  {"id": "/x",\n  "type": "y"}\n  {');
-    const result = await run('exposure', snapshot);
+    const result = await runCli('exposure', snapshot);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^vm-web\s+VirtualMachine\s+wide/m);
     expect(result.stderr).toContain(`reachgraph: ${path.join('azure', 'zz-broken.json')}: malformed JSON`);
     expect(result.stderr).toMatch(/line 4,? column 3/);
 
-    const json = await run('exposure', snapshot, '--json');
+    const json = await runCli('exposure', snapshot, '--json');
     expect(json.code).toBe(1);
     expect(assetsOf(json)).toMatchObject(EXPECTED_ASSETS);
   });
 
   it('exits 2 with a message when the source does not exist', async () => {
     const missing = path.join(tmp, 'does', 'not', 'exist');
-    const result = await run('exposure', missing);
+    const result = await runCli('exposure', missing);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(`reachgraph: ${missing} is neither a snapshot directory (with an azure/ folder) nor a graph store file.`);
@@ -206,7 +176,7 @@ describe('reachgraph exposure', () => {
 
   it('exits 2 telling to run ingest when the --store file does not exist, and does not create it', async () => {
     const store = path.join(tmp, 'nope.json');
-    const result = await run('exposure', '--store', store);
+    const result = await runCli('exposure', '--store', store);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`No graph store at ${store}. Run "reachgraph ingest <snapshot>" first`);
     expect(await exists(store)).toBe(false);
@@ -215,7 +185,7 @@ describe('reachgraph exposure', () => {
   it('exits 1 with a message that says to re-ingest when the store file is corrupt', async () => {
     const store = path.join(tmp, 'graph.json');
     await writeFile(store, '{"format": "reachgraph-embedded-graph", "vers');
-    const result = await run('exposure', '--store', store);
+    const result = await runCli('exposure', '--store', store);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/not valid JSON.*reachgraph ingest <snapshot>/);
     expect(result.stderr).not.toMatch(/unexpected error/);
@@ -227,7 +197,7 @@ describe('reachgraph exposure', () => {
     [['--width', 'medium'], '--width'],
     [['--kind', 'Banana'], '--kind'],
   ])('exits 2 on an invalid filter %j', async (filter, option) => {
-    const result = await run('exposure', snapshot, ...filter);
+    const result = await runCli('exposure', snapshot, ...filter);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(`reachgraph: ${option}`);
@@ -239,7 +209,7 @@ describe('reachgraph ingest', () => {
     const empty = path.join(tmp, 'empty');
     await mkdir(empty);
     const store = path.join(tmp, 'graph.json');
-    const result = await run('ingest', empty, '--store', store);
+    const result = await runCli('ingest', empty, '--store', store);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`reachgraph: No snapshot at ${empty}: expected a directory with an azure/ folder`);
     expect(result.stderr).toContain('"Snapshot format" in the README');
@@ -249,20 +219,20 @@ describe('reachgraph ingest', () => {
   it('loads the good files of a partly broken snapshot, reports the bad one and exits 1', async () => {
     await writeFile(path.join(snapshot, 'azure', 'bad.json'), '{"foo": 1}');
     const store = path.join(tmp, 'graph.json');
-    const result = await run('ingest', snapshot, '--store', store, '--json');
+    const result = await runCli('ingest', snapshot, '--store', store, '--json');
     expect(result.code).toBe(1);
     const summary = JSON.parse(result.stdout) as { store: string; files: number; resources: number; errors: Array<{ path: string }> };
     expect(summary).toMatchObject({ store, files: 2, resources: 11 });
     expect(summary.errors.map((error) => error.path)).toEqual([path.join('azure', 'bad.json')]);
-    expect(assetsOf(await run('exposure', '--store', store, '--json'))).toMatchObject(EXPECTED_ASSETS);
+    expect(assetsOf(await runCli('exposure', '--store', store, '--json'))).toMatchObject(EXPECTED_ASSETS);
   });
 
   it('writes every node and edge it reports, whatever the batch size', async () => {
     const store = path.join(tmp, 'graph.json');
-    const result = await run('ingest', snapshot, '--store', store, '--batch-size', '3', '--json');
+    const result = await runCli('ingest', snapshot, '--store', store, '--batch-size', '3', '--json');
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout) as { nodes: number; edges: number };
-    const viaStore = assetsOf(await run('exposure', '--store', store, '--json'));
+    const viaStore = assetsOf(await runCli('exposure', '--store', store, '--json'));
     expect(viaStore).toMatchObject(EXPECTED_ASSETS);
     const graph = await (await EmbeddedStore.open(store)).readGraph();
     expect([graph.nodes.length, graph.edges.length]).toEqual([summary.nodes, summary.edges]);
@@ -270,7 +240,7 @@ describe('reachgraph ingest', () => {
 
   it('rejects a non-numeric --batch-size as a usage error and writes no store', async () => {
     const store = path.join(tmp, 'graph.json');
-    const result = await run('ingest', snapshot, '--store', store, '--batch-size', 'abc');
+    const result = await runCli('ingest', snapshot, '--store', store, '--batch-size', 'abc');
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--batch-size/);
     expect(await exists(store)).toBe(false);
@@ -283,11 +253,11 @@ describe('reachgraph ingest', () => {
     );
     const store = path.join(tmp, 'graph.json');
     const outputs = [
-      await run('ingest', snapshot, '--store', store),
-      await run('ingest', snapshot, '--store', store, '--json'),
-      await run('exposure', snapshot),
-      await run('exposure', snapshot, '--json'),
-      await run('exposure', '--store', store, '--json'),
+      await runCli('ingest', snapshot, '--store', store),
+      await runCli('ingest', snapshot, '--store', store, '--json'),
+      await runCli('exposure', snapshot),
+      await runCli('exposure', snapshot, '--json'),
+      await runCli('exposure', '--store', store, '--json'),
     ];
     for (const output of outputs) {
       expect(output.stdout).not.toContain(SECRET);
@@ -301,14 +271,14 @@ describe('reachgraph ingest', () => {
 
 describe('reachgraph --help and friends', () => {
   it('--help prints usage listing the commands and exits 0', async () => {
-    const result = await run('--help');
+    const result = await runCli('--help');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Usage: reachgraph/m);
     for (const command of ['ingest', 'exposure', 'serve', 'demo']) expect(result.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
   });
 
   it('exposure --help documents the filters and exits 0', async () => {
-    const result = await run('exposure', '--help');
+    const result = await runCli('exposure', '--help');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/--kind <kind>/);
     expect(result.stdout).toMatch(/--port <port>/);
@@ -316,14 +286,14 @@ describe('reachgraph --help and friends', () => {
   });
 
   it('--version prints the package version and exits 0', async () => {
-    const result = await run('--version');
+    const result = await runCli('--version');
     expect(result.code).toBe(0);
     expect(result.stdout.trim()).toBe(VERSION);
   });
 
   it('exits 2 on an unknown command or option', async () => {
-    expect((await run('frobnicate')).code).toBe(2);
-    const unknownOption = await run('exposure', snapshot, '--colour', 'red');
+    expect((await runCli('frobnicate')).code).toBe(2);
+    const unknownOption = await runCli('exposure', snapshot, '--colour', 'red');
     expect(unknownOption.code).toBe(2);
     expect(unknownOption.stderr).toMatch(/unknown option '--colour'/);
   });

@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import type { ExposedAsset } from '../../src/analysis/exposure.js';
-import { main } from '../../src/cli/main.js';
 import { VERSION } from '../../src/cli/version.js';
 import { writeGraph } from '../../src/load/ingest.js';
 import { EmbeddedStore } from '../../src/store/embedded-store.js';
@@ -61,40 +61,10 @@ afterEach(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `reachgraph <args>` in-process, capturing console and direct stream writes. */
-async function run(...args: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const join = (parts: unknown[]) => parts.map(String).join(' ');
-  vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void out.push(`${join(parts)}\n`));
-  vi.spyOn(console, 'error').mockImplementation((...parts: unknown[]) => void err.push(`${join(parts)}\n`));
-  vi.spyOn(console, 'warn').mockImplementation((...parts: unknown[]) => void err.push(`${join(parts)}\n`));
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    out.push(String(chunk));
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    err.push(String(chunk));
-    return true;
-  });
-  try {
-    const code = await main(['node', 'reachgraph', ...args]);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    vi.restoreAllMocks();
-    process.exitCode = undefined;
-  }
-}
 
 describe('reachgraph images', () => {
   it('--running --json lists running digests exposed first, and the unresolved containers', async () => {
-    const result = await run('images', '--running', '--json', storeFile);
+    const result = await runCli('images', '--running', '--json', storeFile);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const body = JSON.parse(result.stdout) as RunningImagesReport;
@@ -104,7 +74,7 @@ describe('reachgraph images', () => {
   });
 
   it('--running prints a table in scan order, then the unresolved containers', async () => {
-    const result = await run('images', '--running', '--store', storeFile);
+    const result = await runCli('images', '--running', '--store', storeFile);
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\n');
     expect(lines[0]).toMatch(/^IMAGE\s+TAGS\s+EXPOSURE\s+WORKLOADS\s+PODS\s+SECURITY\s+WHERE$/);
@@ -116,11 +86,11 @@ describe('reachgraph images', () => {
   });
 
   it('without --running lists the spec references, flagging which run', async () => {
-    const json = await run('images', '--json', storeFile);
+    const json = await runCli('images', '--json', storeFile);
     expect(json.code).toBe(0);
     const body = JSON.parse(json.stdout) as ReferencedImagesReport;
     expect(body.images.find((image) => image.reference === 'contosoacr.azurecr.io/shop/web:1.4.2')).toMatchObject({ running: true, runningDigests: [A] });
-    const text = await run('images', storeFile);
+    const text = await runCli('images', storeFile);
     expect(text.stdout).toMatch(/^IMAGE\s+RUNNING\s+EXPOSED\s+WHERE/);
     expect(text.stdout).toMatch(/contosoacr\.azurecr\.io\/shop\/legacy@sha256:111111111111\s+not running/);
     expect(text.stdout).toMatch(/sha256:777777777777\s+running, digest unknown/);
@@ -129,13 +99,13 @@ describe('reachgraph images', () => {
 
   it('reads the store named by REACHGRAPH_STORE when no source is given', async () => {
     process.env.REACHGRAPH_STORE = storeFile;
-    const result = await run('images', '--running', '--json');
+    const result = await runCli('images', '--running', '--json');
     expect(result.code).toBe(0);
     expect((JSON.parse(result.stdout) as RunningImagesReport).images).toHaveLength(6);
   });
 
   it('says how to get a graph when there is none', async () => {
-    const result = await run('images', '--running', path.join(tmp, 'missing.json'));
+    const result = await runCli('images', '--running', path.join(tmp, 'missing.json'));
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/neither a snapshot directory .* nor a graph store file/);
   });
@@ -143,7 +113,7 @@ describe('reachgraph images', () => {
 
 describe('reachgraph bom', () => {
   it('prints the reachgraph JSON BOM by default', async () => {
-    const result = await run('bom', storeFile);
+    const result = await runCli('bom', storeFile);
     expect(result.code).toBe(0);
     const bom = JSON.parse(result.stdout) as CloudBom;
     expect(bom.tool).toEqual({ name: 'reachgraph', version: VERSION });
@@ -155,7 +125,7 @@ describe('reachgraph bom', () => {
   });
 
   it('--format cyclonedx --validate prints schema-valid CycloneDX 1.6 with reachgraph as the tool', async () => {
-    const result = await run('bom', '--format', 'cyclonedx', '--validate', storeFile);
+    const result = await runCli('bom', '--format', 'cyclonedx', '--validate', storeFile);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(await validateCycloneDx(result.stdout)).toBeNull();
@@ -168,7 +138,7 @@ describe('reachgraph bom', () => {
 
   it('-o writes the BOM to a file', async () => {
     const file = path.join(tmp, 'bom.cdx.json');
-    const result = await run('bom', '--format', 'cyclonedx', '-o', file, storeFile);
+    const result = await runCli('bom', '--format', 'cyclonedx', '-o', file, storeFile);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(`wrote 6 image(s) to ${file}`);
@@ -176,10 +146,10 @@ describe('reachgraph bom', () => {
   });
 
   it('rejects an unknown format and --validate without cyclonedx as usage errors', async () => {
-    const format = await run('bom', '--format', 'spdx', storeFile);
+    const format = await runCli('bom', '--format', 'spdx', storeFile);
     expect(format.code).toBe(2);
     expect(format.stderr).toContain('--format must be one of json, cyclonedx, not spdx');
-    const validate = await run('bom', '--validate', storeFile);
+    const validate = await runCli('bom', '--validate', storeFile);
     expect(validate.code).toBe(2);
     expect(validate.stderr).toContain('--validate applies to --format cyclonedx');
   });
@@ -187,7 +157,7 @@ describe('reachgraph bom', () => {
 
 describe('reachgraph integrity', () => {
   it('--json reports findings and exits 0 even with findings', async () => {
-    const result = await run('integrity', '--json', storeFile);
+    const result = await runCli('integrity', '--json', storeFile);
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as IntegrityReport;
     expect(report.trustedRegistries).toEqual(['contosoacr.azurecr.io', 'mcr.microsoft.com', 'sharedacr.azurecr.io']);
@@ -196,19 +166,19 @@ describe('reachgraph integrity', () => {
   });
 
   it('--trusted-registry (repeatable) replaces the defaults; REACHGRAPH_TRUSTED_REGISTRIES when absent', async () => {
-    const option = await run('integrity', '--json', '--trusted-registry', 'ghcr.io', '--trusted-registry', 'docker.io,*.azurecr.io', storeFile);
+    const option = await runCli('integrity', '--json', '--trusted-registry', 'ghcr.io', '--trusted-registry', 'docker.io,*.azurecr.io', storeFile);
     const fromOption = JSON.parse(option.stdout) as IntegrityReport;
     expect(fromOption.trustedRegistries).toEqual(['*.azurecr.io', 'docker.io', 'ghcr.io']);
     expect(fromOption.findings.filter((finding) => finding.rule === 'untrusted-registry').map((finding) => finding.registry)).toEqual(['mcr.microsoft.com']);
 
     process.env.REACHGRAPH_TRUSTED_REGISTRIES = 'mcr.microsoft.com';
-    const env = JSON.parse((await run('integrity', '--json', storeFile)).stdout) as IntegrityReport;
+    const env = JSON.parse((await runCli('integrity', '--json', storeFile)).stdout) as IntegrityReport;
     expect(env.trustedRegistriesSource).toBe('env');
     expect(env.trustedRegistries).toEqual(['mcr.microsoft.com']);
   });
 
   it('prints a table with the trusted registries and a summary', async () => {
-    const result = await run('integrity', storeFile);
+    const result = await runCli('integrity', storeFile);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("Trusted registries (the snapshot's container registries and mcr.microsoft.com): contosoacr.azurecr.io, mcr.microsoft.com, sharedacr.azurecr.io");
     expect(result.stdout).toContain('Assumed login servers (not in the snapshot): contosoacr.azurecr.io');
@@ -217,7 +187,7 @@ describe('reachgraph integrity', () => {
   });
 
   it('is listed in --help with the other commands', async () => {
-    const result = await run('--help');
+    const result = await runCli('--help');
     for (const command of ['images', 'bom', 'integrity']) expect(result.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
   });
 });
