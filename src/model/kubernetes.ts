@@ -32,6 +32,37 @@ export interface LabelSelector {
   matchExpressions: Array<{ key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values: string[] }>;
 }
 
+/**
+ * Whether labels satisfy a selector, as the API server decides (matchLabels
+ * and every matchExpression; the empty selector matches everything). Stored
+ * graphs are read back too, so fields may be missing and an operator the API
+ * server would reject selects nothing.
+ */
+export function selectorMatches(selector: LabelSelector, labels: Readonly<Record<string, string>>): boolean {
+  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) if (labels[key] !== value) return false;
+  for (const { key, operator, values = [] } of selector.matchExpressions ?? []) {
+    const has = Object.hasOwn(labels, key);
+    switch (operator) {
+      case 'In':
+        if (!has || !values.includes(labels[key]!)) return false;
+        break;
+      case 'NotIn':
+        // A missing key satisfies NotIn.
+        if (has && values.includes(labels[key]!)) return false;
+        break;
+      case 'Exists':
+        if (!has) return false;
+        break;
+      case 'DoesNotExist':
+        if (has) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
 export interface ContainerPort {
   name: string | null;
   containerPort: number;

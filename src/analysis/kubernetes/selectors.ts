@@ -1,43 +1,14 @@
 /**
- * Kubernetes label selectors (matchLabels and matchExpressions, as in
- * k8s.io/apimachinery labels.Selector) and the NetworkPolicy peer rules built
- * on them.
+ * The NetworkPolicy peer rules built on Kubernetes label selectors (the
+ * selector matching itself is the model's `selectorMatches`).
  */
-import type { LabelSelector, NetworkPolicyPeer } from '../../model/kubernetes.js';
+import { type NetworkPolicyPeer, selectorMatches as matchesSelector } from '../../model/kubernetes.js';
 import { type KubernetesView, type Labels, type NetworkPolicyView, type PodView, scopeKey } from './view.js';
 
 /** The label Kubernetes puts on every namespace (v1.21+), so selectors can name a namespace. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
-/** True when `labels` satisfy every requirement; an empty selector matches everything. */
-export function matchesSelector(selector: LabelSelector, labels: Labels): boolean {
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
-    if (labels[key] !== value) return false;
-  }
-  for (const expression of selector.matchExpressions ?? []) {
-    const has = Object.hasOwn(labels, expression.key);
-    const values = expression.values ?? [];
-    switch (expression.operator) {
-      case 'In':
-        if (!has || !values.includes(labels[expression.key]!)) return false;
-        break;
-      case 'NotIn':
-        // A missing key satisfies NotIn.
-        if (has && values.includes(labels[expression.key]!)) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-      default:
-        // The API server rejects other operators; a selector we cannot read selects nothing.
-        return false;
-    }
-  }
-  return true;
-}
+export { matchesSelector };
 
 /** A namespace's labels, with the automatic `kubernetes.io/metadata.name`. */
 export function namespaceLabels(view: KubernetesView, clusterId: string, namespace: string): Labels {

@@ -1,6 +1,6 @@
 /**
- * Kubernetes label selectors: read from raw objects into the model's
- * LabelSelector, and matched against labels exactly as the API server does.
+ * Kubernetes label selectors read from raw objects into the model's
+ * LabelSelector; matching is the model's `selectorMatches`, shared with analysis.
  */
 import type { LabelSelector } from '../../model/kubernetes.js';
 import { asObject, objects, text, texts } from '../raw.js';
@@ -34,28 +34,7 @@ export function isEmptySelector(selector: LabelSelector): boolean {
   return Object.keys(selector.matchLabels).length === 0 && selector.matchExpressions.length === 0;
 }
 
-/** matchLabels and every matchExpression must hold; the empty selector matches every set of labels. */
-export function selectorMatches(selector: LabelSelector, labels: Readonly<Record<string, string>>): boolean {
-  for (const [key, value] of Object.entries(selector.matchLabels)) if (labels[key] !== value) return false;
-  for (const { key, operator, values } of selector.matchExpressions) {
-    const has = Object.hasOwn(labels, key);
-    switch (operator) {
-      case 'In':
-        if (!has || !values.includes(labels[key]!)) return false;
-        break;
-      case 'NotIn':
-        if (has && values.includes(labels[key]!)) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-    }
-  }
-  return true;
-}
+export { selectorMatches } from '../../model/kubernetes.js';
 
 /**
  * A Service's `spec.selector` (plain equality). Unlike a LabelSelector, an
