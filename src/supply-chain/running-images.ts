@@ -187,9 +187,7 @@ function unresolvedOf(pod: PodInfo, workload: WorkloadInfo, container: Container
   };
 }
 
-function toLocation(draft: LocationDraft, assets: Map<string, ExposedAsset>, inventory: Inventory): ImageLocation {
-  const { workload } = draft;
-  const exposure = workloadExposure(workload.id, assets, inventory);
+function placeOf(workload: WorkloadInfo): WorkloadPlace {
   return {
     subscriptionId: workload.cluster.subscriptionId,
     clusterId: workload.cluster.id,
@@ -198,6 +196,14 @@ function toLocation(draft: LocationDraft, assets: Map<string, ExposedAsset>, inv
     workloadId: workload.id,
     workloadKind: workload.workloadKind,
     workloadName: workload.name,
+  };
+}
+
+function toLocation(draft: LocationDraft, assets: Map<string, ExposedAsset>, inventory: Inventory): ImageLocation {
+  const { workload } = draft;
+  const exposure = workloadExposure(workload.id, assets, inventory);
+  return {
+    ...placeOf(workload),
     replicas: workload.replicas,
     pods: draft.pods.size,
     containers: [...draft.containers].sort(),
@@ -356,13 +362,7 @@ export function referencedImages(graph: GraphBatch, report: ExposureReport): Ref
   const images = [...drafts.entries()].map(([reference, draft]): ReferencedImage => {
     const locations = [...draft.locations.values()]
       .map(({ workload, containers }) => ({
-        subscriptionId: workload.cluster.subscriptionId,
-        clusterId: workload.cluster.id,
-        clusterName: workload.cluster.name,
-        namespace: workload.namespace,
-        workloadId: workload.id,
-        workloadKind: workload.workloadKind,
-        workloadName: workload.name,
+        ...placeOf(workload),
         containers: [...containers].sort(),
         exposed: assets.has(workload.id),
       }))
