@@ -8,7 +8,7 @@ import type { GraphStore, SyncStamp } from '../store/graph-store.js';
 import type { LoadWarning } from './context.js';
 import { ALL_FAMILY_KEYS } from './families/index.js';
 import { transformKubernetes } from './kubernetes/index.js';
-import { transformAzureResources } from './transform.js';
+import { countByKind, transformAzureResources } from './transform.js';
 
 export interface CleanupRecord {
   scope: string;
@@ -78,8 +78,6 @@ export async function loadSnapshot(root: string): Promise<LoadedSnapshot> {
   const danglingEdges = allEdges.filter((edge) => !nodeIds.has(edge.source) || !nodeIds.has(edge.target));
   const dangling = new Set(danglingEdges);
   const edges = allEdges.filter((edge) => !dangling.has(edge));
-  const nodesByKind: Partial<Record<NodeKind, number>> = {};
-  for (const node of nodes) nodesByKind[node.kind] = (nodesByKind[node.kind] ?? 0) + 1;
   const transformWarnings = [...result.warnings, ...kubernetes.warnings];
   const holds = (id: string) => nodeIds.has(id);
   return {
@@ -98,7 +96,7 @@ export async function loadSnapshot(root: string): Promise<LoadedSnapshot> {
       duplicateResources: snapshot.duplicates,
       nodes: nodes.length,
       edges: edges.length,
-      nodesByKind,
+      nodesByKind: countByKind(nodes),
       unknownTypes: result.unknownTypes,
       danglingReferences: danglingEdges.length,
       warnings: [...transformWarnings, ...danglingWarnings(danglingEdges, holds)],

@@ -1,4 +1,4 @@
-import type { GraphBatch, GraphEdge } from '../model/graph.js';
+import type { GraphBatch, GraphEdge, GraphNode } from '../model/graph.js';
 import { INTERNET_ID, subscriptionIdOf, subscriptionNodeId } from '../model/ids.js';
 import type { NodeKind } from '../model/kinds.js';
 import type { ArmResource } from '../snapshot/arm-resource.js';
@@ -65,7 +65,11 @@ export function transformAzureResources(resources: readonly ArmResource[]): Tran
   const danglingEdges = edges.filter((edge) => !context.nodes.has(edge.source) || !context.nodes.has(edge.target));
 
   const nodes = [...context.nodes.values()];
-  const nodesByKind: Partial<Record<NodeKind, number>> = {};
-  for (const node of nodes) nodesByKind[node.kind] = (nodesByKind[node.kind] ?? 0) + 1;
-  return { graph: { nodes, edges }, danglingEdges, nodesByKind, unknownTypes, warnings: context.warnings };
+  return { graph: { nodes, edges }, danglingEdges, nodesByKind: countByKind(nodes), unknownTypes, warnings: context.warnings };
+}
+
+export function countByKind(nodes: readonly GraphNode[]): Partial<Record<NodeKind, number>> {
+  const counts: Partial<Record<NodeKind, number>> = {};
+  for (const node of nodes) counts[node.kind] = (counts[node.kind] ?? 0) + 1;
+  return counts;
 }
