@@ -9,7 +9,7 @@ import { dialectOverride } from '../../src/store/neo4j/dialect.js';
 import { Neo4jStore } from '../../src/store/neo4j/neo4j-store.js';
 import { cypherLiteral, fromBolt, toBoltParameter } from '../../src/store/neo4j/values.js';
 import { openStore, resolveStoreSpec } from '../../src/store/open.js';
-import { cypherBackend, dropGraph, freePort, startFalkorDB, storeAddress } from '../support/bolt-server.js';
+import { cypherBackend, dropGraph, falkordbBoltBackend, freePort, startFalkorDB, storeAddress } from '../support/bolt-server.js';
 import { node, storeContract } from './contract.js';
 
 const server = inject('graphServer');
@@ -18,6 +18,8 @@ const backend = cypherBackend(server);
 storeContract(backend);
 // The other way of swapping analysis results (Neo4j's, in one transaction) and small statements, on whichever server runs.
 if (server.kind === 'falkordb') storeContract(cypherBackend(server, 'Neo4jStore on FalkorDB (results in one go, 2-row statements)', { resultsSwap: 'transaction', statementRows: 2 }));
+// neo4j-driver's side of the store (sessions, transactions, records, errors) against a real Bolt server.
+storeContract(falkordbBoltBackend(server));
 
 describe('store addresses and configuration', () => {
   it('never puts credentials into the location, and takes them from the address or NEO4J_USERNAME/NEO4J_PASSWORD', () => {
@@ -216,15 +218,18 @@ describe.runIf(server.kind === 'falkordb')('FalkorDB specifics', { timeout: back
     await dropGraph(server, address);
   });
 
-  it('detects FalkorDB behind a Bolt address and points to its own port instead', async () => {
-    // On a server of its own: after a Bolt client says GOODBYE (neo4j-driver always does on close), FalkorDB 4.16
-    // leaves that socket registered and the next connection to the server, on any port, gets no answer.
+  it('serves FalkorDB behind a Bolt address, and refuses another graph there with the address that can open it', async () => {
     const own = await startFalkorDB();
     try {
-      const error = await Neo4jStore.open(`bolt://${own.info.host}:${own.info.boltPort}`).catch((caught: unknown) => caught);
+      const address = `bolt://${own.info.host}:${own.info.boltPort}`;
+      const store = await Neo4jStore.open(address, { env: {} });
+      expect(store.dialect).toBe('falkordb');
+      expect(store.location).toBe(address);
+      await store.close();
+      const error = await Neo4jStore.open(address, { env: { NEO4J_DATABASE: 'estate' } }).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(StoreError);
-      expect((error as Error).message).toContain(`bolt://127.0.0.1:${own.info.boltPort} is FalkorDB's Bolt endpoint`);
-      expect((error as Error).message).toContain('--store falkordb://<host>:6379');
+      expect((error as Error).message).toContain(`${address} (database estate) is FalkorDB's Bolt endpoint, which always uses the graph "falkordb"`);
+      expect((error as Error).message).toContain('--store falkordb://<host>:6379/estate');
     } finally {
       await own.stop();
     }

@@ -11,6 +11,7 @@
  *   test/support/global-setup.ts on free ports and stopped at the end. Every
  *   test store gets its own graph, so test files run in parallel.
  */
+import { afterAll } from 'vitest';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, open, rm, stat } from 'node:fs/promises';
@@ -296,6 +297,43 @@ export function cypherBackend(
           await Promise.all(opened.map((store) => store.close()));
           await dropGraph(server, address);
           await release();
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The same store handles on FalkorDB's Bolt endpoint, reached by
+ * neo4j-driver with `neo4j.auth.none()`. That endpoint has one graph
+ * (`falkordb`), so the test file gets a FalkorDB of its own, started on
+ * first use and stopped after the file; each `fresh()` empties the graph.
+ * Unavailable when the run uses Neo4j (NEO4J_URI): then the Bolt suites are
+ * the Neo4j ones.
+ */
+export function falkordbBoltBackend(server: GraphServerInfo, name = 'Neo4jStore on FalkorDB over Bolt', options: Neo4jStoreOptions = {}) {
+  let own: Promise<RunningFalkorDB> | undefined;
+  afterAll(async () => {
+    await (await own?.catch(() => undefined))?.stop();
+  });
+  return {
+    name,
+    unavailable: server.kind === 'falkordb' ? undefined : server.kind === 'neo4j' ? 'the run uses Neo4j (NEO4J_URI)' : server.reason,
+    timeoutMs: 30_000,
+    async fresh() {
+      const running = await (own ??= startFalkorDB());
+      await dropGraph(running.info, `falkordb://127.0.0.1:${running.info.port}/falkordb`);
+      const address = `bolt://127.0.0.1:${running.info.boltPort}`;
+      const opened: Array<{ close(): Promise<void> }> = [];
+      return {
+        address,
+        async open() {
+          const store = await Neo4jStore.open(address, { ...options, env: {} });
+          opened.push(store);
+          return store;
+        },
+        async dispose() {
+          await Promise.all(opened.map((store) => store.close()));
         },
       };
     },

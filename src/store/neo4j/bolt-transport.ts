@@ -1,15 +1,45 @@
-/** Neo4j 5 through neo4j-driver: sessions, transactions, and errors that say what to do. */
+/**
+ * Bolt through neo4j-driver: Neo4j 5, or FalkorDB's Bolt endpoint.
+ *
+ * FalkorDB behind a Bolt address is reached through a loopback relay
+ * (bolt-message-relay.ts says why), with parameters written into the
+ * statement (it pastes Bolt parameters into the query unescaped) and each
+ * statement held under FALKORDB_BOLT_MAX_STATEMENT_BYTES. Its graph is
+ * always `falkordb`. `falkordb://` (its own protocol) has none of these
+ * limits and is the better way to FalkorDB; this one exists so a Bolt
+ * address works whichever server answers.
+ */
 import neo4j, { type AuthToken, type Driver, type ManagedTransaction, type Session } from 'neo4j-driver';
 import { StoreError } from '../graph-store.js';
+import { BoltMessageRelay } from './bolt-message-relay.js';
 import type { ConnectionConfig } from './config.js';
-import { checkNeo4jVersion, DIALECTS, detectBoltDialect, dialectOverride, falkordbOverBoltError } from './dialect.js';
+import { checkNeo4jVersion, DIALECTS, type DialectName, detectBoltDialect, dialectOverride, falkordbGraphOverBolt, falkordbOverRoutingError } from './dialect.js';
 import type { CypherTransport, ReadQueryOptions, ReadQueryResult, Row, Statement, StatementRunner } from './transport.js';
-import { fromBolt, toBoltParameter } from './values.js';
+import { writeClauseIn } from './read-only.js';
+import { fromBolt, inlineParameters, toBoltParameter } from './values.js';
 
-function boltParameters(params: Record<string, unknown> | undefined): Record<string, unknown> {
+/**
+ * FalkorDB 4.16.3 misreads a Bolt message of more than one 64 KB chunk even
+ * when it arrives in one write (measured: 65,400 bytes answer, 66,000 hang).
+ */
+export const FALKORDB_BOLT_MAX_STATEMENT_BYTES = 65_000;
+
+/** What a statement becomes on the wire: Bolt parameters (Neo4j), or its text with the parameters written in (FalkorDB). */
+function wireStatement(dialect: DialectName, text: string, params: Record<string, unknown> | undefined): [string, Record<string, unknown>] {
+  if (dialect === 'falkordb') {
+    const inlined = inlineParameters(text, params);
+    const bytes = Buffer.byteLength(inlined);
+    if (bytes > FALKORDB_BOLT_MAX_STATEMENT_BYTES) {
+      throw new StoreError(
+        `A statement of ${Math.ceil(bytes / 1024)} KB is over what FalkorDB's Bolt endpoint can take (${FALKORDB_BOLT_MAX_STATEMENT_BYTES / 1000} KB). ` +
+          `Use FalkorDB's own protocol, which has no such limit: --store falkordb://<host>:6379/<graph>.`,
+      );
+    }
+    return [inlined, {}];
+  }
   const result: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(params ?? {})) result[name] = toBoltParameter(value);
-  return result;
+  return [text, result];
 }
 
 const code = (error: unknown) => String((error as { code?: unknown }).code ?? '');
@@ -57,11 +87,11 @@ export function boltProblem(config: ConnectionConfig, error: unknown, purpose: s
   return new StoreError(`${purpose} failed on ${config.address}: ${text}`);
 }
 
-function runnerOf(tx: ManagedTransaction | Session, track: (purpose: string) => void): StatementRunner {
+function runnerOf(tx: ManagedTransaction | Session, dialect: DialectName, track: (purpose: string) => void): StatementRunner {
   return {
     async run(statement: Statement): Promise<Row[]> {
       track(statement.purpose);
-      const result = await tx.run(statement.text, boltParameters(statement.params));
+      const result = await tx.run(...wireStatement(dialect, statement.text, statement.params));
       return result.records.map((record) => {
         const row: Row = {};
         for (const key of record.keys) row[String(key)] = fromBolt(record.get(key));
@@ -71,49 +101,91 @@ function runnerOf(tx: ManagedTransaction | Session, track: (purpose: string) => 
   };
 }
 
+function openDriver(uri: string, config: ConnectionConfig): Driver {
+  // neo4j-driver's typings omit auth.none(), which it has at run time.
+  const none = (neo4j.auth as unknown as { none(): AuthToken }).none;
+  const auth = config.username ? neo4j.auth.basic(config.username, config.password ?? '') : none();
+  try {
+    return neo4j.driver(uri, auth, {
+      disableLosslessIntegers: true,
+      connectionTimeout: 15_000,
+      maxConnectionPoolSize: 20,
+      logging: { level: 'error', logger: () => {} },
+    });
+  } catch (error) {
+    throw new StoreError(`Cannot use the graph database address ${config.address}: ${message(error)}`);
+  }
+}
+
 export class BoltTransport implements CypherTransport {
-  readonly dialect = 'neo4j' as const;
   readonly address: string;
+  readonly maxStatementBytes: number | undefined;
 
   private constructor(
     private readonly config: ConnectionConfig,
     private readonly driver: Driver,
+    readonly dialect: DialectName,
+    private readonly relay?: BoltMessageRelay,
   ) {
     this.address = config.address;
+    this.maxStatementBytes = dialect === 'falkordb' ? FALKORDB_BOLT_MAX_STATEMENT_BYTES : undefined;
   }
 
+  /**
+   * Neo4j is spoken to directly. A plain Bolt address is first reached
+   * through the relay, because a FalkorDB behind it must never see a
+   * connection without one (even closing one would stall the server); when
+   * Neo4j answers, the relay is dropped. Routing addresses (neo4j://) are
+   * Neo4j clusters only.
+   */
   static async connect(config: ConnectionConfig): Promise<BoltTransport> {
-    // neo4j-driver's typings omit auth.none(), which it has at run time.
-    const none = (neo4j.auth as unknown as { none(): AuthToken }).none;
-    const auth = config.username ? neo4j.auth.basic(config.username, config.password ?? '') : none();
-    let driver: Driver;
-    try {
-      driver = neo4j.driver(config.uri, auth, {
-        disableLosslessIntegers: true,
-        connectionTimeout: 15_000,
-        maxConnectionPoolSize: 20,
-        logging: { level: 'error', logger: () => {} },
-      });
-    } catch (error) {
-      throw new StoreError(`Cannot use the graph database address ${config.address}: ${message(error)}`);
+    const override = dialectOverride();
+    if (config.routing || override === 'neo4j') {
+      const transport = await BoltTransport.start(config, config.uri, override, undefined);
+      if (transport.dialect === 'falkordb') {
+        await transport.close();
+        throw falkordbOverRoutingError(config.address);
+      }
+      return transport;
     }
-    const transport = new BoltTransport(config, driver);
+    let relay: BoltMessageRelay;
+    try {
+      relay = await BoltMessageRelay.start({ host: config.host, port: config.port, tls: config.tls, trustAnyCertificate: config.uri.startsWith('bolt+ssc') });
+    } catch (error) {
+      throw new StoreError(`Cannot open a local relay to ${config.address}: ${message(error)}`);
+    }
+    const transport = await BoltTransport.start(config, relay.uri, override, relay);
+    if (transport.dialect === 'falkordb') {
+      if (config.database !== undefined) {
+        await transport.close();
+        throw falkordbGraphOverBolt(config.address, config.database);
+      }
+      return transport;
+    }
+    await transport.close();
+    return BoltTransport.start(config, config.uri, 'neo4j', undefined);
+  }
+
+  /** Opens a driver to `uri`, checks the server answers, and learns its dialect unless `known`. */
+  private static async start(config: ConnectionConfig, uri: string, known: DialectName | undefined, relay: BoltMessageRelay | undefined): Promise<BoltTransport> {
+    const driver = openDriver(uri, config);
     try {
       await driver.verifyConnectivity(config.database ? { database: config.database } : {});
-      const dialect = dialectOverride() ?? (await transport.detect());
-      if (dialect === 'falkordb') throw falkordbOverBoltError(config.address, config.port);
+      const dialect = known ?? (await BoltTransport.detect(driver, config));
+      return new BoltTransport(config, driver, dialect, relay);
     } catch (error) {
       await driver.close().catch(() => {});
-      throw boltProblem(config, error, 'connecting');
+      await relay?.close();
+      throw boltProblem(config, relay?.lastUpstreamError ?? error, 'connecting');
     }
-    return transport;
   }
 
-  private async detect() {
-    const session = this.session('READ');
+  private static async detect(driver: Driver, config: ConnectionConfig): Promise<DialectName> {
+    // A write session: FalkorDB takes the first key of a statement's extras as the graph, and a read session's is `mode`.
+    const session = driver.session({ defaultAccessMode: neo4j.session.WRITE, ...(config.database ? { database: config.database } : {}) });
     try {
-      const { dialect, version } = await detectBoltDialect(runnerOf(session, () => {}));
-      if (dialect === 'neo4j') checkNeo4jVersion(this.address, version);
+      const { dialect, version } = await detectBoltDialect(runnerOf(session, 'neo4j', () => {}));
+      if (dialect === 'neo4j') checkNeo4jVersion(config.address, version);
       return dialect;
     } finally {
       await session.close();
@@ -135,8 +207,8 @@ export class BoltTransport implements CypherTransport {
     };
     try {
       return mode === 'READ'
-        ? await session.executeRead((tx) => work(runnerOf(tx, track)))
-        : await session.executeWrite((tx) => work(runnerOf(tx, track)));
+        ? await session.executeRead((tx) => work(runnerOf(tx, this.dialect, track)))
+        : await session.executeWrite((tx) => work(runnerOf(tx, this.dialect, track)));
     } catch (error) {
       throw boltProblem(this.config, error, purpose);
     } finally {
@@ -157,20 +229,33 @@ export class BoltTransport implements CypherTransport {
     try {
       await session.run(statement.text);
     } catch (error) {
-      if (!DIALECTS.neo4j.schemaAlreadyThere(`${code(error)} ${message(error)}`)) throw boltProblem(this.config, error, statement.purpose);
+      if (!DIALECTS[this.dialect].schemaAlreadyThere(`${code(error)} ${message(error)}`)) throw boltProblem(this.config, error, statement.purpose);
     } finally {
       await session.close();
     }
   }
 
-  /** Streams rows in a READ transaction with a server-side timeout, stopping after `rowLimit`. */
+  /**
+   * Streams rows in a READ transaction with a server-side timeout, stopping
+   * after `rowLimit`. FalkorDB's Bolt endpoint ignores the timeout (and the
+   * READ mode: the saved-query guard refuses writes before they are sent),
+   * so there the answer is given up a second after the timeout.
+   */
   async readQuery(text: string, params: Record<string, unknown>, options: ReadQueryOptions): Promise<ReadQueryResult> {
+    const clause = this.dialect === 'falkordb' ? writeClauseIn(text) : undefined;
+    if (clause) throw new StoreError(`The query was refused: it writes (${clause}), and ${this.address} (FalkorDB over Bolt) cannot run a query read-only.`);
     const session = this.session('READ');
     let timer: NodeJS.Timeout | undefined;
     const work = session.executeRead(
       async (tx) => {
-        const result = tx.run(text, boltParameters(params));
+        const result = tx.run(...wireStatement(this.dialect, text, params));
         const columns = (await result.keys()).map(String);
+        const toRow = (record: { get(key: string): unknown }) => Object.fromEntries(columns.map((column) => [column, fromBolt(record.get(column))]));
+        if (this.dialect === 'falkordb') {
+          // FalkorDB sends every record at once and never answers the DISCARD that stopping early would send.
+          const { records } = await result;
+          return { columns, rows: records.slice(0, options.rowLimit).map(toRow), truncated: records.length > options.rowLimit };
+        }
         const rows: Record<string, unknown>[] = [];
         let truncated = false;
         for await (const record of result) {
@@ -178,17 +263,19 @@ export class BoltTransport implements CypherTransport {
             truncated = true;
             break;
           }
-          const row: Record<string, unknown> = {};
-          for (const column of columns) row[column] = fromBolt(record.get(column));
-          rows.push(row);
+          rows.push(toRow(record));
         }
         return { columns, rows, truncated };
       },
       { timeout: Math.max(1, Math.round(options.timeoutMs)) },
     );
-    // The server enforces the timeout; this only guards against a server that does not answer at all.
+    // Neo4j enforces the timeout; this guards against a server that does not.
+    let timedOut = false;
     const guard = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(Object.assign(new Error('no answer in time'), { code: 'Neo.ClientError.Transaction.TransactionTimedOut' })), options.timeoutMs + 5_000);
+      timer = setTimeout(() => {
+        timedOut = true;
+        reject(Object.assign(new Error('no answer in time'), { code: 'Neo.ClientError.Transaction.TransactionTimedOut' }));
+      }, options.timeoutMs + (this.dialect === 'falkordb' ? 1_000 : 5_000));
     });
     try {
       return await Promise.race([work, guard]);
@@ -197,11 +284,14 @@ export class BoltTransport implements CypherTransport {
     } finally {
       clearTimeout(timer);
       work.catch(() => {});
-      await session.close();
+      // A session still waiting for its answer would hold the caller until the server finishes.
+      const closing = session.close().catch(() => {});
+      if (!timedOut) await closing;
     }
   }
 
   async close(): Promise<void> {
     await this.driver.close();
+    await this.relay?.close();
   }
 }

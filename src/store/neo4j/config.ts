@@ -2,12 +2,12 @@
  * Where a Cypher graph store is and how to log in: from `--store` (or
  * REACHGRAPH_STORE / NEO4J_URI) and the conventional NEO4J_* variables.
  *
- * - `bolt://host:7687`, `neo4j://host:7687` (routing) and their `+s` / `+ssc`
- *   variants: Neo4j 5 through neo4j-driver.
+ * - `bolt://host:7687` and `neo4j://host:7687` (routing) and their `+s` /
+ *   `+ssc` variants: Neo4j 5 through neo4j-driver; a `bolt://` address may
+ *   also be FalkorDB's Bolt endpoint (graph `falkordb` only, statements up to
+ *   64 KB: see bolt-transport.ts).
  * - `falkordb://host:6379[/graph]` (`falkordbs://` for TLS): FalkorDB through
- *   its native protocol. FalkorDB's Bolt endpoint cannot carry reachgraph's
- *   statements (see dialect.ts), so a Bolt address that turns out to be
- *   FalkorDB is refused with a pointer to this form.
+ *   its native protocol, any graph, no size limit.
  */
 import { StoreError } from '../graph-store.js';
 
@@ -22,6 +22,8 @@ export interface ConnectionConfig {
   host: string;
   port: number;
   tls: boolean;
+  /** A `neo4j://` address: the driver routes across a Neo4j cluster. */
+  routing: boolean;
   username: string | undefined;
   password: string | undefined;
   /** Neo4j: the database (undefined = the server's default). FalkorDB: the graph key. */
@@ -69,6 +71,7 @@ export function parseConnectionConfig(spec: string, env: Env = process.env): Con
     host,
     port,
     tls: scheme.endsWith('+s') || scheme.endsWith('+ssc') || scheme === 'falkordbs',
+    routing: scheme.startsWith('neo4j'),
     username,
     password,
     database,

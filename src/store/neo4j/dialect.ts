@@ -3,26 +3,28 @@
  *
  * | concern | Neo4j 5 | FalkorDB 4.16 |
  * | --- | --- | --- |
- * | wire protocol | Bolt (neo4j-driver) | its own (`GRAPH.QUERY` over the Redis protocol, through the official `falkordb` client), see below |
+ * | wire protocol | Bolt (neo4j-driver) | its own (`falkordb://`: `GRAPH.QUERY` over the Redis protocol, through the official `falkordb` client), or its Bolt endpoint (`bolt://`, through a relay, see below) |
  * | detection | `CALL dbms.components()` answers | the same call fails "is not registered"; its Bolt agent claims `Neo4j/5.13.0` |
- * | database | `NEO4J_DATABASE` or the server default | the graph key: address path, `NEO4J_DATABASE`, else `reachgraph` |
+ * | database | `NEO4J_DATABASE` or the server default | `falkordb://`: the graph key (address path, `NEO4J_DATABASE`, else `reachgraph`); Bolt: always `falkordb` |
  * | schema | `CREATE CONSTRAINT/INDEX … IF NOT EXISTS` | `CREATE INDEX FOR (n:L) ON (n.p)`; a repeat fails "already indexed" (= success) |
  * | id uniqueness | unique constraints on `Entity.id` and `IngestLock.scope` | no constraint through Cypher: writes are serialised per graph, so a single MERGE is atomic |
  * | transactions | a batch, and an analysis-results swap, is one transaction | none across statements (Bolt BEGIN/COMMIT are no-ops); every statement is atomic on its own (rolled back on error) |
  * | results swap | old paths deleted and new ones written in one transaction | versioned: write new paths, flip `AnalysisState` and asset results in one statement, delete older versions |
- * | parameters | typed Bolt parameters | sent as a `CYPHER name=literal …` prefix we escape ourselves |
- * | read-only queries | READ transaction with a server timeout | `GRAPH.RO_QUERY … TIMEOUT ms` |
+ * | parameters | typed Bolt parameters | a `CYPHER name=literal …` prefix we escape ourselves (values.ts), on both protocols |
+ * | read-only queries | READ transaction with a server timeout | `falkordb://`: `GRAPH.RO_QUERY … TIMEOUT ms`; Bolt: neither (the saved-query guard refuses writes, the client gives up after the timeout) |
  * | FLOAT values read back | exact | with 15 significant digits (its reply format): 0.1 + 0.2 reads back as 0.3 |
  * | `LIMIT $n` | needs an INTEGER (JS numbers go as FLOAT: values.ts sends whole numbers as integers) | the same |
  *
- * Why not FalkorDB's Bolt endpoint (FalkorDB 4.16.3, measured): a message that
- * neo4j-driver splits into more than one chunk (over ~1.4 KB) hangs the
- * connection and one over 4 KB crashes the server; parameters are pasted into
- * the query text unescaped (a quote breaks the query, floats keep 6 decimals,
- * over 4 KB of them crash it); the graph name is taken from the first key of
- * the RUN message's extras ("db", "tx_timeout"…) or is always `falkordb`; and
- * after a client's GOODBYE the next connection hangs. A third of the Contoso
- * sample's nodes alone are over 1.4 KB.
+ * FalkorDB's Bolt endpoint (4.16.3, measured) needs care: a message whose
+ * chunks arrive in separate reads hangs the connection or crashes the server
+ * (neo4j-driver writes each 1.4 KB chunk on its own), a message over one
+ * 64 KB chunk hangs, Bolt parameters are pasted into the query unescaped (a
+ * quote breaks it, floats keep 6 decimals), the graph is the first key of
+ * the RUN message's extras or `falkordb`, and after a GOODBYE the next
+ * connection hangs. bolt-message-relay.ts and bolt-transport.ts work around
+ * all of it; a statement over 64 KB (a node with huge properties, or the
+ * one-statement results swap of a large estate) is refused there with a
+ * pointer to `falkordb://`.
  */
 import { StoreError } from '../graph-store.js';
 import { NodeKinds } from '../../model/kinds.js';
@@ -32,10 +34,17 @@ export type DialectName = 'neo4j' | 'falkordb';
 
 export const DIALECT_ENV = 'REACHGRAPH_GRAPH_DIALECT';
 
+export interface SchemaStatement extends Statement {
+  /** The index it creates as `Label.property`, when `listIndexes` can tell it is there already. */
+  index?: string;
+}
+
 export interface Dialect {
   name: DialectName;
   /** Statements that create the indexes and constraints reachgraph relies on; each is idempotent (see `schemaAlreadyThere`). */
-  schema: Statement[];
+  schema: SchemaStatement[];
+  /** Lists the indexes there are (rows of `label` and `properties`), so start-up asks only for missing ones. */
+  listIndexes?: Statement;
   /** An error from a schema statement that only says the index or constraint exists. */
   schemaAlreadyThere(message: string): boolean;
   /** True when several statements can share one transaction (Neo4j); false when each statement stands alone (FalkorDB). */
@@ -64,13 +73,20 @@ const neo4jSchema: Statement[] = [
   })),
 ];
 
-const falkordbSchema: Statement[] = [
-  { text: 'CREATE INDEX FOR (n:Entity) ON (n.id)', purpose: 'creating the Entity.id index' },
-  { text: 'CREATE INDEX FOR (n:Entity) ON (n.syncScope)', purpose: 'creating the Entity.syncScope index' },
-  { text: 'CREATE INDEX FOR (l:IngestLock) ON (l.scope)', purpose: 'creating the IngestLock.scope index' },
-  ...NodeKinds.map((kind) => ({ text: `CREATE INDEX FOR (n:${kindLabel(kind)}) ON (n.id)`, purpose: `creating the ${kind}.id index` })),
-  { text: 'CREATE INDEX FOR (n:AttackPath) ON (n.resultVersion)', purpose: 'creating the AttackPath.resultVersion index' },
+/** FalkorDB's indexes as label and property, so the ones already there are not asked for again (a repeat is an error on FalkorDB). */
+const falkordbIndexes: Array<[label: string, property: string]> = [
+  ['Entity', 'id'],
+  ['Entity', 'syncScope'],
+  ['IngestLock', 'scope'],
+  ...NodeKinds.map((kind): [string, string] => [kindLabel(kind), 'id']),
+  ['AttackPath', 'resultVersion'],
 ];
+
+const falkordbSchema: SchemaStatement[] = falkordbIndexes.map(([label, property]) => ({
+  text: `CREATE INDEX FOR (n:${label}) ON (n.${property})`,
+  purpose: `creating the ${label}.${property} index`,
+  index: `${label}.${property}`,
+}));
 
 export const DIALECTS: Readonly<Record<DialectName, Dialect>> = {
   neo4j: {
@@ -83,6 +99,7 @@ export const DIALECTS: Readonly<Record<DialectName, Dialect>> = {
   falkordb: {
     name: 'falkordb',
     schema: falkordbSchema,
+    listIndexes: { text: 'CALL db.indexes() YIELD label, properties RETURN label, properties', purpose: 'listing the indexes there are' },
     schemaAlreadyThere: (message) => /already indexed/i.test(message),
     multiStatementTransactions: false,
     startHint: 'Start it (`valkey-server --loadmodule <falkordb.so>`, or the falkordb/falkordb image) or pass --store.',
@@ -99,20 +116,26 @@ export function dialectOverride(env: Record<string, string | undefined> = proces
 
 /**
  * Which database answers on a Bolt address. FalkorDB's Bolt endpoint reports
- * the agent `Neo4j/5.13.0`, so the agent cannot tell; `dbms.components()` can.
+ * the agent `Neo4j/5.13.0`, so the agent cannot tell; its own procedure
+ * `db.meta.stats` can. Asked through `dbms.procedures()`, which FalkorDB
+ * answers and Neo4j 5 no longer has, so the question fails only on Neo4j
+ * (a failed statement unsettles FalkorDB's Bolt endpoint, see
+ * bolt-message-relay.ts).
  */
 export async function detectBoltDialect(runner: StatementRunner): Promise<{ dialect: DialectName; version: string | undefined }> {
+  const unknownProcedure = (error: unknown) => /not registered|unknown procedure|no such procedure|no procedure/i.test((error as Error).message);
   try {
-    const rows = await runner.run({
-      text: 'CALL dbms.components() YIELD name, versions RETURN name, versions',
+    const [row] = await runner.run({
+      text: "CALL dbms.procedures() YIELD name WHERE name = 'db.meta.stats' RETURN count(name) AS falkordb",
       purpose: 'asking the server which database it is',
     });
-    const versions = rows[0]?.versions;
-    return { dialect: 'neo4j', version: Array.isArray(versions) ? String(versions[0]) : undefined };
+    if (Number(row?.falkordb) > 0) return { dialect: 'falkordb', version: undefined };
   } catch (error) {
-    if (/not registered|unknown procedure|no such procedure/i.test((error as Error).message)) return { dialect: 'falkordb', version: undefined };
-    throw error;
+    if (!unknownProcedure(error)) throw error;
   }
+  const rows = await runner.run({ text: 'CALL dbms.components() YIELD name, versions RETURN name, versions', purpose: 'asking Neo4j for its version' });
+  const versions = rows[0]?.versions;
+  return { dialect: 'neo4j', version: Array.isArray(versions) ? String(versions[0]) : undefined };
 }
 
 export function checkNeo4jVersion(address: string, version: string | undefined): void {
@@ -122,10 +145,16 @@ export function checkNeo4jVersion(address: string, version: string | undefined):
   }
 }
 
-export function falkordbOverBoltError(address: string, port: number): StoreError {
+export function falkordbOverRoutingError(address: string): StoreError {
   return new StoreError(
-    `${address} is FalkorDB's Bolt endpoint, which cannot carry reachgraph's statements ` +
-      `(statements over about 1.4 KB hang it or crash the server, and the graph cannot be chosen). ` +
-      `Use FalkorDB's own port instead: --store falkordb://<host>:6379 (Redis port, not ${port}).`,
+    `${address} is FalkorDB, which has no routing (neo4j:// is for Neo4j clusters). ` +
+      `Use bolt://<host>:<bolt port>, or better FalkorDB's own port: --store falkordb://<host>:6379/<graph>.`,
+  );
+}
+
+export function falkordbGraphOverBolt(address: string, database: string): StoreError {
+  return new StoreError(
+    `${address} is FalkorDB's Bolt endpoint, which always uses the graph "falkordb" and cannot open "${database}". ` +
+      `Unset NEO4J_DATABASE, or choose the graph over FalkorDB's own port: --store falkordb://<host>:6379/${database}.`,
   );
 }

@@ -13,7 +13,7 @@ import { StoreError } from '../graph-store.js';
 import type { ConnectionConfig } from './config.js';
 import { DIALECT_ENV, DIALECTS, dialectOverride } from './dialect.js';
 import type { CypherTransport, ReadQueryOptions, ReadQueryResult, Row, Statement, StatementRunner } from './transport.js';
-import { cypherLiteral, cypherName, type Plain, type PlainNode, type PlainRelationship, plainNode } from './values.js';
+import { inlineParameters, type Plain, type PlainNode, type PlainRelationship, plainNode } from './values.js';
 
 /** A compact reply value as node-redis hands it over. */
 type RespValue = string | number | null | Error | RespValue[];
@@ -49,12 +49,6 @@ class ConnectionFailure extends Error {
   ) {
     super(message);
   }
-}
-
-function withParameters(text: string, params: Record<string, unknown> | undefined): string {
-  const entries = Object.entries(params ?? {}).filter(([, value]) => value !== undefined);
-  if (entries.length === 0) return text;
-  return `CYPHER ${entries.map(([name, value]) => `${cypherName(name)}=${cypherLiteral(value)}`).join(' ')} ${text}`;
 }
 
 const asArray = (value: RespValue | undefined): RespValue[] => (Array.isArray(value) ? value : []);
@@ -212,7 +206,7 @@ export class FalkorDBTransport implements CypherTransport {
           reject(timedOut());
         }, timeout + 1_000);
       });
-      const command = connection.command('roQuery', this.graph, withParameters(text, params), timeout);
+      const command = connection.command('roQuery', this.graph, inlineParameters(text, params), timeout);
       command.catch(() => {});
       reply = await Promise.race([command, guard]);
       const failure = reply.find((part) => part instanceof Error);
@@ -238,7 +232,7 @@ export class FalkorDBTransport implements CypherTransport {
   private async run(connection: Connection, kind: 'query' | 'roQuery', statement: Statement): Promise<Row[]> {
     let reply: RespValue[];
     try {
-      reply = await connection.command(kind, this.graph, withParameters(statement.text, statement.params));
+      reply = await connection.command(kind, this.graph, inlineParameters(statement.text, statement.params));
     } catch (error) {
       throw problem(this.config, error, statement.purpose);
     }

@@ -1,6 +1,6 @@
 /**
  * The graph store on a Cypher database: Neo4j 5 over Bolt, or FalkorDB over
- * its own protocol (dialect.ts says why and lists every difference).
+ * its own protocol or its Bolt endpoint (dialect.ts lists every difference).
  *
  * Every node carries the labels `:Entity:<Kind>` and the properties `id` and
  * `kind`; every edge is a relationship whose type is the edge kind. Ingest
@@ -25,6 +25,7 @@ import { DIALECTS, type DialectName, kindLabel } from './dialect.js';
 import { FalkorDBTransport } from './falkordb-transport.js';
 import * as cypher from './statements.js';
 import type { CypherTransport, ReadQueryOptions, ReadQueryResult, Row, StatementRunner } from './transport.js';
+import { cypherLiteral } from './values.js';
 
 /**
  * Rows per statement (and per Neo4j transaction of a write call). Measured on
@@ -73,11 +74,8 @@ function mergeCopies(existing: Record<string, PropertyValue> | undefined, update
   return existing ? { ...existing, ...update } : update;
 }
 
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
-  return result;
-}
+/** Room left in a size-limited statement for its text and parameters other than the rows. */
+const STATEMENT_TEXT_BYTES = 8 * 1024;
 
 const count = (rows: Row[], column: string) => Number(rows[0]?.[column] ?? 0);
 
@@ -94,6 +92,31 @@ export class Neo4jStore implements CypherStore {
     if (!Number.isInteger(this.statementRows) || this.statementRows < 1) throw new RangeError(`statementRows must be a whole number of at least 1`);
   }
 
+  /**
+   * Rows in statement-sized groups: `statementRows` each, and where the
+   * transport limits a statement's size (FalkorDB over Bolt), no more rows
+   * than fit. A row too large on its own goes alone and the transport says why.
+   */
+  private batches<T>(rows: readonly T[]): T[][] {
+    const limit = this.transport.maxStatementBytes;
+    const budget = limit === undefined ? Infinity : limit - STATEMENT_TEXT_BYTES;
+    const result: T[][] = [];
+    let current: T[] = [];
+    let bytes = 0;
+    for (const row of rows) {
+      const size = limit === undefined ? 0 : Buffer.byteLength(cypherLiteral(row)) + 2;
+      if (current.length === this.statementRows || (current.length > 0 && bytes + size > budget)) {
+        result.push(current);
+        current = [];
+        bytes = 0;
+      }
+      current.push(row);
+      bytes += size;
+    }
+    if (current.length > 0) result.push(current);
+    return result;
+  }
+
   /** Connects to `spec` (bolt://…, neo4j://…, falkordb://…) and makes sure the schema exists. */
   static async open(spec: string, options: Neo4jStoreOptions = {}): Promise<Neo4jStore> {
     return Neo4jStore.connect(parseConnectionConfig(spec, options.env), options);
@@ -103,7 +126,15 @@ export class Neo4jStore implements CypherStore {
     const transport = config.transport === 'falkordb' ? await FalkorDBTransport.connect(config) : await BoltTransport.connect(config);
     const store = new Neo4jStore(transport, options);
     try {
-      for (const statement of DIALECTS[transport.dialect].schema) await transport.schema(statement);
+      const { schema, listIndexes } = DIALECTS[transport.dialect];
+      const present = new Set<string>();
+      if (listIndexes) {
+        // A write: FalkorDB refuses a read-only query on a graph that does not exist yet.
+        for (const row of await transport.write((runner) => runner.run(listIndexes))) {
+          for (const property of (row.properties ?? []) as string[]) present.add(`${String(row.label)}.${property}`);
+        }
+      }
+      for (const statement of schema) if (!statement.index || !present.has(statement.index)) await transport.schema(statement);
     } catch (error) {
       await transport.close().catch(() => {});
       throw error;
@@ -137,7 +168,7 @@ export class Neo4jStore implements CypherStore {
     }
     await this.transport.write(async (runner) => {
       for (const [kind, rows] of byKind) {
-        for (const chunk of chunks(rows, this.statementRows)) {
+        for (const chunk of this.batches(rows)) {
           await runner.run(cypher.retypeNodes(kind, chunk.map((row) => row.id)));
           await runner.run(cypher.upsertNodes(kind, chunk, stamp));
         }
@@ -169,7 +200,7 @@ export class Neo4jStore implements CypherStore {
     const written = await this.transport.write(async (runner) => {
       const done = new Set<number>();
       for (const [kind, list] of byKind) {
-        for (const chunk of chunks(list, this.statementRows)) {
+        for (const chunk of this.batches(list)) {
           for (const row of await runner.run(cypher.upsertEdges(kind, chunk, stamp))) done.add(Number(row.i));
         }
       }
@@ -272,14 +303,14 @@ export class Neo4jStore implements CypherStore {
     if (this.resultsSwap === 'transaction') {
       await this.transport.write(async (runner) => {
         await removeAll(runner, null);
-        for (const chunk of chunks(paths, size)) await runner.run(cypher.createAttackPaths(chunk, results.version));
-        for (const chunk of chunks(assets, size)) await runner.run(cypher.setAssetResults(chunk));
+        for (const chunk of this.batches(paths)) await runner.run(cypher.createAttackPaths(chunk, results.version));
+        for (const chunk of this.batches(assets)) await runner.run(cypher.setAssetResults(chunk));
         await runner.run(cypher.setAnalysisState(results.version, results.computedAt));
       });
       return;
     }
     await this.transport.write(async (runner) => {
-      for (const chunk of chunks(paths, size)) await runner.run(cypher.createAttackPaths(chunk, results.version));
+      for (const chunk of this.batches(paths)) await runner.run(cypher.createAttackPaths(chunk, results.version));
       await runner.run(cypher.setAssetResultsAndState(assets, results.version, results.computedAt));
       await removeAll(runner, results.version);
     });

@@ -30,6 +30,8 @@ export interface CypherTransport {
   readonly dialect: DialectName;
   /** The server's address without credentials. */
   readonly address: string;
+  /** The largest statement (text with parameters) the server takes, when it has such a limit. */
+  readonly maxStatementBytes?: number | undefined;
   /**
    * Runs `work` as one write transaction where the server has them (Neo4j);
    * on FalkorDB each statement is atomic on its own and there is no wider

@@ -77,6 +77,13 @@ export function cypherLiteral(value: unknown, float = false): string {
   throw new StoreError(`Cannot send a ${Object.prototype.toString.call(value)} to the graph database.`);
 }
 
+/** A statement with its parameters written into it as a `CYPHER name=literal …` prefix (FalkorDB). */
+export function inlineParameters(text: string, params: Record<string, unknown> | undefined): string {
+  const entries = Object.entries(params ?? {}).filter(([, value]) => value !== undefined);
+  if (entries.length === 0) return text;
+  return `CYPHER ${entries.map(([name, value]) => `${cypherName(name)}=${cypherLiteral(value)}`).join(' ')} ${text}`;
+}
+
 /** A graph node as query results show it. */
 export interface PlainNode {
   id: string | null;

@@ -1,7 +1,7 @@
 /**
  * Saved queries run in read transactions; this check refuses write clauses
  * before they reach the server, with the same message on every database
- * (FalkorDB's Bolt read transactions do not reject writes on their own).
+ * (FalkorDB's Bolt endpoint runs every query with write access).
  */
 const WRITE_CLAUSES = /(?<![.\w])(CREATE|MERGE|SET|DELETE|DETACH|REMOVE|DROP|FOREACH|LOAD\s+CSV)\b/i;
 const WRITE_PROCEDURES = /\bCALL\s+(db\.(create|index|drop)|dbms\.|apoc\.(create|merge|refactor|periodic|do|cypher\.run)|gds\.)/i;
