@@ -12,13 +12,12 @@ import { loadCatalog } from '../../src/queries/catalog.js';
 import { runSavedQuery } from '../../src/queries/run.js';
 import { parseSavedQuery, SavedQueryError } from '../../src/queries/saved-query.js';
 import type { GraphStore } from '../../src/store/graph-store.js';
-import { cypherBackend } from '../support/bolt-server.js';
+import { cypherBackend, falkordbBoltBackend } from '../support/bolt-server.js';
 import type { StoreHandle } from '../store/contract.js';
 
 const server = inject('graphServer');
-const backend = cypherBackend(server);
 
-describe.skipIf(server.kind === 'unavailable')(`saved queries on ${backend.name}`, { timeout: 60_000 }, () => {
+for (const backend of [cypherBackend(server), falkordbBoltBackend(server)]) describe.skipIf(!!backend.unavailable)(`saved queries on ${backend.name}`, { timeout: 60_000 }, () => {
   let handle: StoreHandle;
   let store: GraphStore;
 

@@ -15,10 +15,11 @@ import type { ArmResource } from '../../src/snapshot/arm-resource.js';
 import { EmbeddedStore } from '../../src/store/embedded-store.js';
 import { type GraphStore, IngestLockedError, StoreError } from '../../src/store/graph-store.js';
 import { ids, lower, nsg, publicIp, SUB, vmWithNic, vnet } from '../helpers/arm.js';
-import { cypherBackend } from '../support/bolt-server.js';
+import { cypherBackend, falkordbBoltBackend } from '../support/bolt-server.js';
 import { sorted, type StoreBackend, type StoreHandle } from './contract.js';
 
 const server = inject('graphServer');
+const bolt = falkordbBoltBackend(server);
 
 const embedded: StoreBackend = {
   name: 'EmbeddedStore',
@@ -84,7 +85,7 @@ function crashing(store: GraphStore, batches: number): GraphStore {
   });
 }
 
-for (const backend of [embedded, cypherBackend(server)]) {
+for (const backend of [embedded, cypherBackend(server), bolt]) {
   describe.skipIf(!!backend.unavailable)(`${backend.name}: ingest generations`, { timeout: backend.timeoutMs ?? 5_000 }, () => {
     let handle: StoreHandle;
     afterEach(async () => {
@@ -187,8 +188,7 @@ for (const backend of [embedded, cypherBackend(server)]) {
   });
 }
 
-describe.skipIf(server.kind === 'unavailable')('the Contoso sample on a Cypher store', { timeout: 60_000 }, () => {
-  const backend = cypherBackend(server);
+for (const backend of [cypherBackend(server), bolt]) describe.skipIf(!!backend.unavailable)(`the Contoso sample on ${backend.name}`, { timeout: 60_000 }, () => {
   let handle: StoreHandle;
   afterEach(async () => {
     await handle?.dispose();

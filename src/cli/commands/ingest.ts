@@ -16,7 +16,7 @@ export function registerIngest(program: Command): void {
     .command('ingest')
     .description('load a snapshot directory into the graph store')
     .argument('<snapshot>', 'snapshot directory (with an azure/ folder)')
-    .option('--store <file|uri>', 'graph store: a file, bolt://… / neo4j://… (Neo4j) or falkordb://… (env REACHGRAPH_STORE, NEO4J_URI; default .reachgraph/graph.json)')
+    .option('--store <file|uri>', 'graph store: a file, bolt://… / neo4j://… (Neo4j, or FalkorDB over Bolt) or falkordb://… (env REACHGRAPH_STORE, NEO4J_URI; default .reachgraph/graph.json)')
     .option('--batch-size <n>', 'nodes or edges per write batch', parseBatchSize, 1000)
     .option('--assume-complete', 'treat every resource family as completely collected, so what the snapshot no longer holds is removed')
     .option('--json', 'print the load summary as JSON')

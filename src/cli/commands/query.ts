@@ -57,7 +57,7 @@ export function registerQuery(program: Command): void {
     .command('run')
     .description('run a saved query read-only and print its rows')
     .argument('<name>', 'the query name (see query list)')
-    .option('--store <uri>', 'graph database: bolt://localhost:7687 (Neo4j) or falkordb://localhost:6379 (env REACHGRAPH_STORE, NEO4J_URI)')
+    .option('--store <uri>', 'graph database: bolt://localhost:7687 (Neo4j, or FalkorDB over Bolt) or falkordb://localhost:6379 (env REACHGRAPH_STORE, NEO4J_URI)')
     .option('--param <name=value>', 'a query parameter; repeat for several (lists: comma-separated)', collectParam, {})
     .option('--json', 'print {columns, rows, truncated} as JSON')
     .option('--csv', 'print CSV with a header row')

@@ -6,7 +6,7 @@ export function registerRecompute(program: Command): void {
   program
     .command('recompute')
     .description('compute exposure, attack paths and severity from the graph store and write the results back')
-    .option('--store <file|uri>', 'graph store: a file, bolt://… / neo4j://… (Neo4j) or falkordb://… (env REACHGRAPH_STORE, NEO4J_URI; default .reachgraph/graph.json)')
+    .option('--store <file|uri>', 'graph store: a file, bolt://… / neo4j://… (Neo4j, or FalkorDB over Bolt) or falkordb://… (env REACHGRAPH_STORE, NEO4J_URI; default .reachgraph/graph.json)')
     .option('--json', 'print the summary as JSON')
     .action(async (options: { store?: string; json?: boolean }) => {
       const store = await openStore(options.store);

@@ -51,7 +51,7 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('serve the HTTP API over the graph store')
-    .option('--store <file|uri>', 'graph store: a file, bolt://… / neo4j://… (Neo4j) or falkordb://… (env REACHGRAPH_STORE, NEO4J_URI; default .reachgraph/graph.json)')
+    .option('--store <file|uri>', 'graph store: a file, bolt://… / neo4j://… (Neo4j, or FalkorDB over Bolt) or falkordb://… (env REACHGRAPH_STORE, NEO4J_URI; default .reachgraph/graph.json)')
     .option('--port <port>', 'port to listen on (env PORT)', process.env.PORT ?? '8080')
     .option('--host <host>', 'address to bind; 0.0.0.0 exposes the API to the network', '127.0.0.1')
     .option('--every <period>', 'recompute exposure, attack paths and severity on this period, e.g. 15m')

@@ -13,7 +13,7 @@ import neo4j, { type AuthToken, type Driver, type ManagedTransaction, type Sessi
 import { StoreError } from '../graph-store.js';
 import { BoltMessageRelay } from './bolt-message-relay.js';
 import type { ConnectionConfig } from './config.js';
-import { checkNeo4jVersion, DIALECTS, type DialectName, detectBoltDialect, dialectOverride, falkordbGraphOverBolt, falkordbOverRoutingError } from './dialect.js';
+import { checkNeo4jVersion, DIALECTS, type DialectName, detectBoltDialect, dialectOverride, falkordbGraphOverBolt } from './dialect.js';
 import type { CypherTransport, ReadQueryOptions, ReadQueryResult, Row, Statement, StatementRunner } from './transport.js';
 import { writeClauseIn } from './read-only.js';
 import { fromBolt, inlineParameters, toBoltParameter } from './values.js';
@@ -132,25 +132,19 @@ export class BoltTransport implements CypherTransport {
   }
 
   /**
-   * Neo4j is spoken to directly. A plain Bolt address is first reached
-   * through the relay, because a FalkorDB behind it must never see a
-   * connection without one (even closing one would stall the server); when
-   * Neo4j answers, the relay is dropped. Routing addresses (neo4j://) are
-   * Neo4j clusters only.
+   * Neo4j is spoken to directly. A Bolt address is first reached through the
+   * relay, because a FalkorDB behind it must never see a connection without
+   * one (even closing one would stall the server); when Neo4j answers, the
+   * relay is dropped and the driver connects (or routes, for neo4j://) on
+   * its own. FalkorDB is one server: a neo4j:// address to it is served like
+   * bolt:// (its routing table would name localhost:7687).
    */
   static async connect(config: ConnectionConfig): Promise<BoltTransport> {
     const override = dialectOverride();
-    if (config.routing || override === 'neo4j') {
-      const transport = await BoltTransport.start(config, config.uri, override, undefined);
-      if (transport.dialect === 'falkordb') {
-        await transport.close();
-        throw falkordbOverRoutingError(config.address);
-      }
-      return transport;
-    }
+    if (override === 'neo4j') return BoltTransport.start(config, config.uri, 'neo4j', undefined);
     let relay: BoltMessageRelay;
     try {
-      relay = await BoltMessageRelay.start({ host: config.host, port: config.port, tls: config.tls, trustAnyCertificate: config.uri.startsWith('bolt+ssc') });
+      relay = await BoltMessageRelay.start({ host: config.host, port: config.port, tls: config.tls, trustAnyCertificate: /\+ssc:/.test(config.uri) });
     } catch (error) {
       throw new StoreError(`Cannot open a local relay to ${config.address}: ${message(error)}`);
     }

@@ -3,9 +3,9 @@
  * REACHGRAPH_STORE / NEO4J_URI) and the conventional NEO4J_* variables.
  *
  * - `bolt://host:7687` and `neo4j://host:7687` (routing) and their `+s` /
- *   `+ssc` variants: Neo4j 5 through neo4j-driver; a `bolt://` address may
- *   also be FalkorDB's Bolt endpoint (graph `falkordb` only, statements up to
- *   64 KB: see bolt-transport.ts).
+ *   `+ssc` variants: Neo4j 5 through neo4j-driver, or FalkorDB's Bolt
+ *   endpoint (graph `falkordb` only, statements up to 64 KB: see
+ *   bolt-transport.ts).
  * - `falkordb://host:6379[/graph]` (`falkordbs://` for TLS): FalkorDB through
  *   its native protocol, any graph, no size limit.
  */
@@ -22,8 +22,6 @@ export interface ConnectionConfig {
   host: string;
   port: number;
   tls: boolean;
-  /** A `neo4j://` address: the driver routes across a Neo4j cluster. */
-  routing: boolean;
   username: string | undefined;
   password: string | undefined;
   /** Neo4j: the database (undefined = the server's default). FalkorDB: the graph key. */
@@ -71,7 +69,6 @@ export function parseConnectionConfig(spec: string, env: Env = process.env): Con
     host,
     port,
     tls: scheme.endsWith('+s') || scheme.endsWith('+ssc') || scheme === 'falkordbs',
-    routing: scheme.startsWith('neo4j'),
     username,
     password,
     database,

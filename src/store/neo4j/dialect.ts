@@ -145,13 +145,6 @@ export function checkNeo4jVersion(address: string, version: string | undefined):
   }
 }
 
-export function falkordbOverRoutingError(address: string): StoreError {
-  return new StoreError(
-    `${address} is FalkorDB, which has no routing (neo4j:// is for Neo4j clusters). ` +
-      `Use bolt://<host>:<bolt port>, or better FalkorDB's own port: --store falkordb://<host>:6379/<graph>.`,
-  );
-}
-
 export function falkordbGraphOverBolt(address: string, database: string): StoreError {
   return new StoreError(
     `${address} is FalkorDB's Bolt endpoint, which always uses the graph "falkordb" and cannot open "${database}". ` +

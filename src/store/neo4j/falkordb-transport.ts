@@ -90,8 +90,8 @@ class Connection {
 
   /**
    * Connects, logs in and checks the server answers. (FalkorDB 4.16 leaves a socket registered after a Bolt
-   * client's GOODBYE, so the next connection to that server hears nothing and times out here; reachgraph never
-   * speaks Bolt to FalkorDB, see dialect.ts.)
+   * client's GOODBYE, so the next connection to that server hears nothing and times out here; reachgraph's own
+   * Bolt connections close without one, see bolt-message-relay.ts.)
    */
   static async open(config: ConnectionConfig): Promise<Connection> {
     let ready = false;
