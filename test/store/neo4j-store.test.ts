@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { FalkorDB } from 'falkordb';
 import neo4j from 'neo4j-driver';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { EmbeddedStore } from '../../src/store/embedded-store.js';
@@ -256,6 +257,26 @@ describe.runIf(server.kind === 'falkordb')('FalkorDB specifics', { timeout: back
       expect(error).toBeInstanceOf(StoreError);
       expect((error as Error).message).toContain(`${address} (database estate) is FalkorDB's Bolt endpoint, which always uses the graph "falkordb"`);
       expect((error as Error).message).toContain('--store falkordb://<host>:6379/estate');
+    } finally {
+      await own.stop();
+    }
+  });
+
+  it('refuses a wrong password over Bolt without echoing it, and accepts the right one', async () => {
+    const own = await startFalkorDB();
+    try {
+      // FalkorDB's Bolt login is the user `falkordb` with the server's password (AUTH <password>).
+      const admin = await FalkorDB.connect({ socket: { host: own.info.host, port: own.info.port } });
+      await (await admin.connection).sendCommand(['CONFIG', 'SET', 'requirepass', 'right-password']);
+      await admin.close();
+      const address = `bolt://${own.info.host}:${own.info.boltPort}`;
+      const wrong = await Neo4jStore.open(address, { env: { NEO4J_USERNAME: 'falkordb', NEO4J_PASSWORD: 'not-the-password' } }).catch((caught: unknown) => caught);
+      expect(wrong).toBeInstanceOf(StoreError);
+      expect((wrong as Error).message).toMatch(/^Authentication to the graph database at bolt:\/\/127\.0\.0\.1:\d+ failed\. Check NEO4J_USERNAME and NEO4J_PASSWORD/);
+      expect((wrong as Error).message).not.toContain('not-the-password');
+      const right = await Neo4jStore.open(address, { env: { NEO4J_USERNAME: 'falkordb', NEO4J_PASSWORD: 'right-password' } });
+      expect(right.dialect).toBe('falkordb');
+      await right.close();
     } finally {
       await own.stop();
     }

@@ -45,8 +45,16 @@ function wireStatement(dialect: DialectName, text: string, params: Record<string
 const code = (error: unknown) => String((error as { code?: unknown }).code ?? '');
 const message = (error: unknown) => String((error as Error)?.message ?? error);
 
-function isAuthenticationFailure(error: unknown): boolean {
-  return /Security\.(Unauthorized|AuthenticationRateLimit|CredentialsExpired)/.test(code(error)) || /authentication failure|unauthorized/i.test(message(error));
+/**
+ * FalkorDB's Bolt endpoint refuses a login with a bare FAILURE (its code is not one the driver keeps, and there
+ * is no message), and a bare failure while connecting is nothing else.
+ */
+function isAuthenticationFailure(error: unknown, purpose: string): boolean {
+  return (
+    /Security\.(Unauthorized|AuthenticationRateLimit|CredentialsExpired)/.test(code(error)) ||
+    /authentication failure|unauthorized/i.test(message(error)) ||
+    (purpose === 'connecting' && !message(error).trim())
+  );
 }
 
 function isUnreachable(error: unknown): boolean {
@@ -56,7 +64,7 @@ function isUnreachable(error: unknown): boolean {
 /** Translates a driver error into a StoreError that names the address and what to do; never includes credentials. */
 export function boltProblem(config: ConnectionConfig, error: unknown, purpose: string): StoreError {
   if (error instanceof StoreError) return error;
-  if (isAuthenticationFailure(error)) {
+  if (isAuthenticationFailure(error, purpose)) {
     return new StoreError(
       `Authentication to the graph database at ${config.address} failed. ` +
         `Check NEO4J_USERNAME and NEO4J_PASSWORD${config.username ? ` (user ${config.username})` : ' (no user name is set)'}.`,
@@ -79,11 +87,7 @@ export function boltProblem(config: ConnectionConfig, error: unknown, purpose: s
   if (/TransactionTimedOut|TransactionTimedOutClientConfiguration/.test(code(error))) {
     return new StoreError(`${purpose} ran longer than its timeout on ${config.address} and was stopped.`);
   }
-  const text = message(error).trim();
-  if (!text) {
-    // FalkorDB's Bolt endpoint refuses a login with a bare failure: no code the driver keeps, no message.
-    return new StoreError(`${purpose} failed on ${config.address}: the server gave no reason. Check NEO4J_USERNAME and NEO4J_PASSWORD.`);
-  }
+  const text = message(error).trim() || 'the server gave no reason';
   return new StoreError(`${purpose} failed on ${config.address}: ${text}`);
 }
 
