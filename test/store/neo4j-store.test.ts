@@ -2,6 +2,7 @@ import net from 'node:net';
 import { FalkorDB } from 'falkordb';
 import neo4j from 'neo4j-driver';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { ANALYSIS_STATE_ID } from '../../src/model/results.js';
 import { EmbeddedStore } from '../../src/store/embedded-store.js';
 import { StoreError } from '../../src/store/graph-store.js';
 import { parseConnectionConfig } from '../../src/store/neo4j/config.js';
@@ -279,6 +280,31 @@ describe.runIf(server.kind === 'falkordb')('FalkorDB specifics', { timeout: back
       await right.close();
     } finally {
       await own.stop();
+    }
+  });
+
+  it('a results swap that stopped after staging changes nothing a reader sees, and the next one clears its leftovers', async () => {
+    const address = storeAddress(server);
+    const store = await Neo4jStore.open(address);
+    try {
+      const vm = '/subscriptions/s/vm';
+      await store.upsertNodes([node(vm, 'VirtualMachine', { name: 'vm' })]);
+      await store.replaceAnalysisResults({ version: 1, computedAt: 'one', assets: [{ id: vm, properties: { exposed: true, exposureWidth: 'wide' } }], attackPaths: [] });
+      // What a run that died between staging and switching leaves behind.
+      const db = await FalkorDB.connect({ socket: { host: info.host, port: info.port } });
+      await db.selectGraph(new URL(address).pathname.slice(1)).query("CREATE (:PendingResult {resultVersion: 2, assetId: '/subscriptions/s/vm', keys: ['exposed'], v_exposed: false})");
+      await db.close();
+      expect((await store.getNode(vm))?.properties).toMatchObject({ exposed: true, exposureWidth: 'wide' });
+
+      await store.replaceAnalysisResults({ version: 3, computedAt: 'three', assets: [{ id: vm, properties: { exposureWidth: null } }], attackPaths: [] });
+      const properties = (await store.getNode(vm))?.properties;
+      expect(properties).toMatchObject({ exposed: true });
+      expect(properties).not.toHaveProperty('exposureWidth');
+      expect((await store.runReadQuery('MATCH (r:PendingResult) RETURN count(r) AS left', {}, { timeoutMs: 5_000, rowLimit: 1 })).rows).toEqual([{ left: 0 }]);
+      expect((await store.getNode(ANALYSIS_STATE_ID))?.properties).toMatchObject({ currentVersion: 3 });
+    } finally {
+      await store.close();
+      await dropGraph(server, address);
     }
   });
 

@@ -179,8 +179,9 @@ export class BoltTransport implements CypherTransport {
   }
 
   private static async detect(driver: Driver, config: ConnectionConfig): Promise<DialectName> {
-    // A write session: FalkorDB takes the first key of a statement's extras as the graph, and a read session's is `mode`.
-    const session = driver.session({ defaultAccessMode: neo4j.session.WRITE, ...(config.database ? { database: config.database } : {}) });
+    // A write session in the default database: FalkorDB takes the first key of a statement's extras as the graph
+    // (`mode` in a read session, `db` with a database), and would create that graph.
+    const session = driver.session({ defaultAccessMode: neo4j.session.WRITE });
     try {
       const { dialect, version } = await detectBoltDialect(runnerOf(session, 'neo4j', () => {}));
       if (dialect === 'neo4j') checkNeo4jVersion(config.address, version);

@@ -9,7 +9,7 @@
  * | schema | `CREATE CONSTRAINT/INDEX … IF NOT EXISTS` | `CREATE INDEX FOR (n:L) ON (n.p)`; a repeat fails "already indexed" (= success) |
  * | id uniqueness | unique constraints on `Entity.id` and `IngestLock.scope` | no constraint through Cypher: writes are serialised per graph, so a single MERGE is atomic |
  * | transactions | a batch, and an analysis-results swap, is one transaction | none across statements (Bolt BEGIN/COMMIT are no-ops); every statement is atomic on its own (rolled back on error) |
- * | results swap | old paths deleted and new ones written in one transaction | versioned: write new paths, flip `AnalysisState` and asset results in one statement, delete older versions |
+ * | results swap | old paths deleted and new ones written in one transaction | versioned: write new paths, stage asset results on `:PendingResult` nodes, apply them and flip `AnalysisState` in one statement, delete the staging and older versions |
  * | parameters | typed Bolt parameters | a `CYPHER name=literal …` prefix we escape ourselves (values.ts), on both protocols |
  * | read-only queries | READ transaction with a server timeout | `falkordb://`: `GRAPH.RO_QUERY … TIMEOUT ms`; Bolt: neither (the saved-query guard refuses writes, the client gives up after the timeout) |
  * | FLOAT values read back | exact | with 15 significant digits (its reply format): 0.1 + 0.2 reads back as 0.3 |
@@ -22,9 +22,8 @@
  * quote breaks it, floats keep 6 decimals), the graph is the first key of
  * the RUN message's extras or `falkordb`, and after a GOODBYE the next
  * connection hangs. bolt-message-relay.ts and bolt-transport.ts work around
- * all of it; a statement over 64 KB (a node with huge properties, or the
- * one-statement results swap of a large estate) is refused there with a
- * pointer to `falkordb://`.
+ * all of it; batches are cut to 64 KB statements, and a single node larger
+ * than that is refused with a pointer to `falkordb://`.
  */
 import { StoreError } from '../graph-store.js';
 import { NodeKinds } from '../../model/kinds.js';

@@ -283,8 +283,9 @@ export class Neo4jStore implements CypherStore {
    * Readers (`MATCH (s:AnalysisState) MATCH (p:AttackPath {resultVersion:
    * s.currentVersion})`) see the old or the new results, never a mix. Neo4j:
    * one transaction. FalkorDB (no transactions across statements): new paths
-   * are written beside the old ones, one statement switches the assets and
-   * AnalysisState, then older paths are deleted.
+   * are written beside the old ones and the asset results staged in batches,
+   * then one small statement switches the assets and AnalysisState, then the
+   * staging and older paths are deleted.
    */
   async replaceAnalysisResults(results: AnalysisResults): Promise<void> {
     const paths: cypher.PathRow[] = results.attackPaths.map((path) => ({
@@ -309,9 +310,16 @@ export class Neo4jStore implements CypherStore {
       });
       return;
     }
+    const drainPending = async (runner: StatementRunner) => {
+      while (count(await runner.run(cypher.removePendingResults(size)), 'removed') === size);
+    };
+    const keys = [...new Set(assets.flatMap((asset) => Object.keys(asset.properties)))].sort();
     await this.transport.write(async (runner) => {
+      await drainPending(runner);
       for (const chunk of this.batches(paths)) await runner.run(cypher.createAttackPaths(chunk, results.version));
-      await runner.run(cypher.setAssetResultsAndState(assets, results.version, results.computedAt));
+      for (const chunk of this.batches(assets.map(cypher.stagedRow))) await runner.run(cypher.stageAssetResults(chunk, results.version));
+      await runner.run(cypher.applyStagedResults(keys, results.version, results.computedAt));
+      await drainPending(runner);
       await removeAll(runner, results.version);
     });
   }

@@ -12,6 +12,7 @@ import { ANALYSIS_STATE_ID } from '../../model/results.js';
 import { StoreError, type SyncStamp } from '../graph-store.js';
 import { kindLabel } from './dialect.js';
 import type { Statement } from './transport.js';
+import { cypherName, cypherString } from './values.js';
 
 export function edgeType(kind: string): string {
   if (!(EdgeKinds as readonly string[]).includes(kind)) throw new StoreError(`${JSON.stringify(kind)} is not an edge kind reachgraph knows.`);
@@ -246,18 +247,60 @@ export const setAnalysisState = (version: number, computedAt: string): Statement
   purpose: 'pointing AnalysisState to the new results',
 });
 
-/** FalkorDB's switch-over: every asset's results and the current version, in one statement, so readers see one or the other. */
-export const setAssetResultsAndState = (rows: Array<{ id: string; properties: Record<string, unknown> }>, version: number, computedAt: string): Statement => ({
-  text: [
-    'UNWIND $rows AS a',
-    'OPTIONAL MATCH (n:Entity {id: a.id})',
-    'FOREACH (_ IN CASE WHEN n IS NULL THEN [] ELSE [1] END | SET n += a.properties)',
-    'WITH count(*) AS assets',
-    ...stateMerge,
-    'RETURN s.currentVersion AS version',
-  ].join('\n'),
-  params: { rows, stateId: ANALYSIS_STATE_ID, stateKind: 'AnalysisState', version, computedAt },
-  purpose: `switching ${rows.length} asset(s) and AnalysisState to results version ${version}`,
+/**
+ * FalkorDB's results, staged: one `:PendingResult` node per asset (not an
+ * `:Entity`, so no reader sees it) holding the new values under `v_<key>` and
+ * the keys the result mentions (a null value removes its key, as everywhere).
+ */
+export interface StagedRow {
+  id: string;
+  keys: string[];
+  values: Record<string, unknown>;
+}
+
+export const stagedRow = ({ id, properties }: { id: string; properties: Record<string, unknown> }): StagedRow => ({
+  id,
+  keys: Object.keys(properties),
+  values: Object.fromEntries(Object.entries(properties).map(([key, value]) => [`v_${key}`, value])),
+});
+
+export const stageAssetResults = (rows: StagedRow[], version: number): Statement => ({
+  text: 'UNWIND $rows AS a CREATE (r:PendingResult) SET r += a.values, r.assetId = a.id, r.keys = a.keys, r.resultVersion = $version RETURN count(r) AS staged',
+  params: { rows, version },
+  purpose: `staging analysis results of ${rows.length} asset(s)`,
+});
+
+/**
+ * FalkorDB's switch-over, in one statement so readers see the old results or
+ * the new ones: every staged asset takes its new values (the keys it
+ * mentions; the others stay), and AnalysisState points to the new version.
+ * The statement names each result key, so it stays small however many
+ * assets there are.
+ */
+export function applyStagedResults(keys: readonly string[], version: number, computedAt: string): Statement {
+  const assignments = keys.map((key) => {
+    const name = cypherName(key);
+    return `n.${name} = CASE WHEN ${cypherString(key)} IN r.keys THEN r.${cypherName(`v_${key}`)} ELSE n.${name} END`;
+  });
+  return {
+    text: [
+      'OPTIONAL MATCH (r:PendingResult {resultVersion: $version})',
+      'OPTIONAL MATCH (n:Entity {id: r.assetId})',
+      ...(assignments.length > 0 ? [`FOREACH (_ IN CASE WHEN n IS NULL THEN [] ELSE [1] END | SET ${assignments.join(', ')})`] : []),
+      'WITH count(*) AS assets',
+      ...stateMerge,
+      'RETURN s.currentVersion AS version',
+    ].join('\n'),
+    params: { version, stateId: ANALYSIS_STATE_ID, stateKind: 'AnalysisState', computedAt },
+    purpose: `switching assets and AnalysisState to results version ${version}`,
+  };
+}
+
+/** One batch of staged results (left over from a run that stopped, or applied). */
+export const removePendingResults = (batch: number): Statement => ({
+  text: 'MATCH (r:PendingResult) WITH r LIMIT $batch DELETE r RETURN count(r) AS removed',
+  params: { batch },
+  purpose: 'removing staged analysis results',
 });
 
 /** One batch of attack paths of versions older than `version` (all of them when it is null). */
