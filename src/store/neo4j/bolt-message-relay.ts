@@ -192,8 +192,9 @@ export class BoltMessageRelay {
     client.on('error', close);
     client.on('close', close);
     upstream.on('close', close);
+    // Replies pass through as they come (with backpressure); the gate only watches them.
+    upstream.pipe(client);
     upstream.on('data', (bytes: Buffer) => {
-      client.write(bytes);
       if (versionReply > 0) {
         const skipped = Math.min(versionReply, bytes.length);
         versionReply -= skipped;
