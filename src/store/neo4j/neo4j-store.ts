@@ -24,7 +24,7 @@ import type { CypherStore } from './cypher-store.js';
 import { DIALECTS, type DialectName, kindLabel } from './dialect.js';
 import { FalkorDBTransport } from './falkordb-transport.js';
 import * as cypher from './statements.js';
-import type { CypherTransport, ReadQueryOptions, ReadQueryResult, Row, StatementRunner } from './transport.js';
+import type { CypherTransport, ReadQueryOptions, ReadQueryResult, Row, Statement, StatementRunner } from './transport.js';
 import { cypherLiteral } from './values.js';
 
 /**
@@ -298,29 +298,26 @@ export class Neo4jStore implements CypherStore {
     }));
     const assets = results.assets.map((asset) => ({ id: asset.id, properties: writable(asset.properties) }));
     const size = this.statementRows;
-    const removeAll = async (runner: StatementRunner, version: number | null) => {
-      while (count(await runner.run(cypher.removeAttackPaths(version, size)), 'removed') === size);
+    const drain = async (runner: StatementRunner, statement: Statement) => {
+      while (count(await runner.run(statement), 'removed') === size);
     };
     if (this.resultsSwap === 'transaction') {
       await this.transport.write(async (runner) => {
-        await removeAll(runner, null);
+        await drain(runner, cypher.removeAttackPaths(null, size));
         for (const chunk of this.batches(paths)) await runner.run(cypher.createAttackPaths(chunk, results.version));
         for (const chunk of this.batches(assets)) await runner.run(cypher.setAssetResults(chunk));
         await runner.run(cypher.setAnalysisState(results.version, results.computedAt));
       });
       return;
     }
-    const drainPending = async (runner: StatementRunner) => {
-      while (count(await runner.run(cypher.removePendingResults(size)), 'removed') === size);
-    };
     const keys = [...new Set(assets.flatMap((asset) => Object.keys(asset.properties)))].sort();
     await this.transport.write(async (runner) => {
-      await drainPending(runner);
+      await drain(runner, cypher.removePendingResults(size));
       for (const chunk of this.batches(paths)) await runner.run(cypher.createAttackPaths(chunk, results.version));
       for (const chunk of this.batches(assets.map(cypher.stagedRow))) await runner.run(cypher.stageAssetResults(chunk, results.version));
       await runner.run(cypher.applyStagedResults(keys, results.version, results.computedAt));
-      await drainPending(runner);
-      await removeAll(runner, results.version);
+      await drain(runner, cypher.removePendingResults(size));
+      await drain(runner, cypher.removeAttackPaths(results.version, size));
     });
   }
 
