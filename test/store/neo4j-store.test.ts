@@ -58,6 +58,14 @@ describe('store addresses and configuration', () => {
     expect(() => dialectOverride({ REACHGRAPH_GRAPH_DIALECT: 'memgraph' })).toThrow(StoreError);
   });
 
+  it('refuses a REACHGRAPH_STATEMENT_ROWS that is not a number of rows before connecting', async () => {
+    for (const value of ['0', '2.5', 'lots']) {
+      const error = await Neo4jStore.open('bolt://127.0.0.1:1', { env: { REACHGRAPH_STATEMENT_ROWS: value } }).catch((caught: unknown) => caught);
+      expect(error, value).toBeInstanceOf(StoreError);
+      expect((error as Error).message, value).toBe(`REACHGRAPH_STATEMENT_ROWS=${value} is not a number of rows: use a whole number of at least 1 (default 1000).`);
+    }
+  });
+
   it('tells Cypher stores apart from the embedded store', () => {
     expect(isCypherStore(EmbeddedStore.inMemory())).toBe(false);
   });

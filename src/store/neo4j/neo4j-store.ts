@@ -13,6 +13,7 @@ import type { EdgeKind, NodeKind } from '../../model/kinds.js';
 import {
   type AnalysisResults,
   IngestLockedError,
+  StoreError,
   type Neighbour,
   type RemovedCounts,
   type StaleSelector,
@@ -36,8 +37,20 @@ import { cypherLiteral } from './values.js';
  */
 export const DEFAULT_STATEMENT_ROWS = 1000;
 
+export const STATEMENT_ROWS_ENV = 'REACHGRAPH_STATEMENT_ROWS';
+
+function statementRowsFrom(env: Record<string, string | undefined>): number {
+  const value = env[STATEMENT_ROWS_ENV]?.trim();
+  if (!value) return DEFAULT_STATEMENT_ROWS;
+  const rows = Number(value);
+  if (!Number.isInteger(rows) || rows < 1) {
+    throw new StoreError(`${STATEMENT_ROWS_ENV}=${value} is not a number of rows: use a whole number of at least 1 (default ${DEFAULT_STATEMENT_ROWS}).`);
+  }
+  return rows;
+}
+
 export interface Neo4jStoreOptions {
-  /** Rows per statement (UNWIND batch); default DEFAULT_STATEMENT_ROWS. */
+  /** Rows per statement (UNWIND batch); default REACHGRAPH_STATEMENT_ROWS, else DEFAULT_STATEMENT_ROWS. */
   statementRows?: number;
   /**
    * How replaceAnalysisResults keeps readers from seeing a mix: one
@@ -123,8 +136,9 @@ export class Neo4jStore implements CypherStore {
   }
 
   static async connect(config: ConnectionConfig, options: Neo4jStoreOptions = {}): Promise<Neo4jStore> {
+    const statementRows = options.statementRows ?? statementRowsFrom(options.env ?? process.env);
     const transport = config.transport === 'falkordb' ? await FalkorDBTransport.connect(config) : await BoltTransport.connect(config);
-    const store = new Neo4jStore(transport, options);
+    const store = new Neo4jStore(transport, { ...options, statementRows });
     try {
       const { schema, listIndexes } = DIALECTS[transport.dialect];
       const present = new Set<string>();
