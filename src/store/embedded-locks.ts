@@ -1,7 +1,10 @@
-import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { link, mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { IngestLockedError } from './graph-store.js';
+
+/** A takeover guard older than this was left by a process that died while taking over a lock. */
+const STALE_GUARD_MS = 10_000;
 
 interface LockRecord {
   scope: string;
@@ -32,16 +35,45 @@ export class LockTable {
     }
     await mkdir(this.directory, { recursive: true });
     const file = this.fileOf(scope);
-    // An expired or own lock is replaced; otherwise the exclusive create decides between racing ingests.
-    if (current) await rm(file, { force: true });
+    // An expired or own lock is removed first; then the exclusive create decides between racing ingests.
+    if (current) await this.removeIfUnchanged(scope, current);
+    // Written aside and linked into place: the lock file appears whole, and link() fails if it exists.
+    const draft = `${file}.${randomUUID()}`;
+    await writeFile(draft, JSON.stringify(record));
     try {
-      const handle = await open(file, 'wx');
-      await handle.writeFile(JSON.stringify(record));
-      await handle.close();
+      await link(draft, file);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const winner = await this.read(scope);
-      throw new IngestLockedError(scope, winner?.holder ?? 'another process', winner?.expiresAt ?? record.expiresAt);
+      const live = winner && Date.parse(winner.expiresAt) > Date.now();
+      throw new IngestLockedError(scope, live ? winner.holder : 'another process', live ? winner.expiresAt : record.expiresAt);
+    } finally {
+      await rm(draft, { force: true });
+    }
+  }
+
+  /**
+   * Removes the lock file if it still holds `seen`, under a takeover guard
+   * (a second file created exclusively): two processes that both saw a lock
+   * expire must not both remove it, or the slower one would remove the lock
+   * the faster one has just taken.
+   */
+  private async removeIfUnchanged(scope: string, seen: LockRecord): Promise<void> {
+    const file = this.fileOf(scope);
+    const guard = `${file}.takeover`;
+    try {
+      await (await open(guard, 'wx')).close();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const info = await stat(guard).catch(() => undefined);
+      if (info && Date.now() - info.mtimeMs > STALE_GUARD_MS) await rm(guard, { force: true });
+      return;
+    }
+    try {
+      const now = await this.read(scope);
+      if (now?.holder === seen.holder && now.expiresAt === seen.expiresAt) await rm(file, { force: true });
+    } finally {
+      await rm(guard, { force: true });
     }
   }
 
