@@ -7,7 +7,8 @@ import { EmbeddedStore } from '../../src/store/embedded-store.js';
 import { StoreError } from '../../src/store/graph-store.js';
 import { parseConnectionConfig } from '../../src/store/neo4j/config.js';
 import { isCypherStore } from '../../src/store/neo4j/cypher-store.js';
-import { dialectOverride } from '../../src/store/neo4j/dialect.js';
+import { checkNeo4jVersion, detectBoltDialect, dialectOverride } from '../../src/store/neo4j/dialect.js';
+import type { Row } from '../../src/store/neo4j/transport.js';
 import { Neo4jStore } from '../../src/store/neo4j/neo4j-store.js';
 import { cypherLiteral, fromBolt, toBoltParameter } from '../../src/store/neo4j/values.js';
 import { openStore, resolveStoreSpec } from '../../src/store/open.js';
@@ -64,6 +65,35 @@ describe('store addresses and configuration', () => {
       expect(error, value).toBeInstanceOf(StoreError);
       expect((error as Error).message, value).toBe(`REACHGRAPH_STATEMENT_ROWS=${value} is not a number of rows: use a whole number of at least 1 (default 1000).`);
     }
+  });
+
+  it('tells Neo4j from FalkorDB without a failing statement on FalkorDB, and learns Neo4j’s version', async () => {
+    const answering = (answers: Record<string, () => Row[]>) => {
+      const asked: string[] = [];
+      const runner = {
+        async run(statement: { text: string }) {
+          const procedure = /CALL (\S+)\(/.exec(statement.text)?.[1] ?? '';
+          asked.push(procedure);
+          const answer = answers[procedure];
+          if (!answer) throw new Error(`There is no procedure with the name \`${procedure}\` registered for this database instance.`);
+          return answer();
+        },
+      };
+      return { runner, asked };
+    };
+    const falkordb = answering({ 'dbms.procedures': () => [{ falkordb: 1 }] });
+    expect(await detectBoltDialect(falkordb.runner)).toEqual({ dialect: 'falkordb', version: undefined });
+    expect(falkordb.asked).toEqual(['dbms.procedures']);
+
+    const neo4j5 = answering({ 'dbms.components': () => [{ name: 'Neo4j Kernel', versions: ['5.26.0'] }] });
+    expect(await detectBoltDialect(neo4j5.runner)).toEqual({ dialect: 'neo4j', version: '5.26.0' });
+
+    const neo4j4 = answering({ 'dbms.procedures': () => [{ falkordb: 0 }], 'dbms.components': () => [{ name: 'Neo4j Kernel', versions: ['4.4.30'] }] });
+    const { version } = await detectBoltDialect(neo4j4.runner);
+    expect(() => checkNeo4jVersion('bolt://old:7687', version)).toThrow('bolt://old:7687 runs Neo4j 4.4.30; reachgraph needs Neo4j 5 or newer.');
+
+    const broken = { run: async () => Promise.reject(new Error('Connection was closed by server')) };
+    await expect(detectBoltDialect(broken)).rejects.toThrow('Connection was closed by server');
   });
 
   it('tells Cypher stores apart from the embedded store', () => {
