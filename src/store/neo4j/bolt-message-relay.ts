@@ -7,8 +7,9 @@
  * whose chunks arrive in separate socket reads is mis-parsed — the
  * connection hangs or the server crashes. neo4j-driver cuts every message
  * into 1,400-byte chunks and writes each one separately, so any statement
- * over ~1.4 KB fails. The same message written at once (re-chunked at the
- * protocol's 64 KB maximum) is read correctly, measured up to 4 MB.
+ * over ~1.4 KB fails. The same message written at once, as one chunk, is
+ * read correctly; one of more than a 64 KB chunk still hangs the server, so
+ * bolt-transport.ts keeps statements under that.
  *
  * Two more of its faults are kept away from it:
  * - GOODBYE becomes closing the connection: after a GOODBYE, FalkorDB frees
@@ -19,9 +20,10 @@
  *   nothing follows it until it is answered: a RESET that arrives while
  *   FalkorDB still works on a request, or a request that arrives while it
  *   answers a RESET, is never answered and the connection is dead
- *   (neo4j-driver sends a RESET as soon as a statement fails). After a FAILURE FalkorDB leaves the PULL that came
- *   with the statement unanswered until the RESET (then IGNORED), so a
- *   FAILURE counts as everything answered.
+ *   (neo4j-driver sends a RESET as soon as a statement fails). After a
+ *   FAILURE, FalkorDB leaves the PULL that came with the statement
+ *   unanswered until the RESET (then IGNORED), so a FAILURE counts as
+ *   everything answered.
  *
  * Otherwise the bytes pass through: the handshake, every other message, and
  * every server reply.
