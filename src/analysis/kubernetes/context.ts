@@ -5,10 +5,11 @@
 import type { AgentPool } from '../../model/kubernetes.js';
 import { parseCidr, type AddressInterval } from '../addresses.js';
 import type { NetworkView, ScaleSetView } from '../network-view.js';
-import type { EntryPoint, Reach, Width } from '../reach.js';
-import { parseAddresses } from './client-sets.js';
+import type { AdmittedRange, NsgLayer } from '../nsg.js';
+import { type EntryPoint, layersFor, type Reach, type Width } from '../reach.js';
+import { ANY_CLIENT, type ClientSet, clientsFromPrefixes, isEmptyClientSet, parseAddresses } from './client-sets.js';
 import { admitIngress, type TrafficOrigin } from './network-policy.js';
-import type { ClusterView, KubernetesView, PodView } from './view.js';
+import { type ClusterView, type KubernetesView, type PodView, poolFromNodeName } from './view.js';
 
 export interface KubernetesContext {
   view: KubernetesView;
@@ -78,6 +79,33 @@ export function poolNetwork(ctx: KubernetesContext, cluster: ClusterView, pool: 
   const scaleSet = poolScaleSet(ctx, cluster, pool);
   const scaleSetSubnet = scaleSet?.nicConfigurations.flatMap((nic) => nic.ipConfigurations).find((config) => config.subnetId)?.subnetId ?? null;
   return { pool, subnetId: pool.vnetSubnetId?.toLowerCase() ?? scaleSetSubnet, scaleSet };
+}
+
+/** The NSGs traffic to a pool's nodes meets (its subnet's, its scale set's NIC NSG) and the NICs' ASGs, as far as the snapshot holds them. */
+export function poolNsgs(ctx: KubernetesContext, cluster: ClusterView, pool: AgentPool): { network: PoolNetwork; layers: NsgLayer[]; applicationSecurityGroupIds: string[] } {
+  return memo(ctx, `pool-nsgs|${cluster.id}|${pool.name.toLowerCase()}`, () => {
+    const network = poolNetwork(ctx, cluster, pool);
+    const nics = network.scaleSet?.nicConfigurations ?? [];
+    const nicNsgId = nics.find((nic) => nic.networkSecurityGroupId)?.networkSecurityGroupId ?? null;
+    return {
+      network,
+      layers: layersFor(ctx.network, network.subnetId, nicNsgId),
+      applicationSecurityGroupIds: nics.flatMap((nic) => nic.ipConfigurations.flatMap((config) => config.applicationSecurityGroupIds)),
+    };
+  });
+}
+
+/** The agent pool a pod runs in, when known. */
+export function podPool(view: KubernetesView, pod: PodView): string | null {
+  const node = pod.nodeId ? view.k8sNodes.get(pod.nodeId) : undefined;
+  return (node?.pool ?? poolFromNodeName(pod.nodeName))?.toLowerCase() ?? null;
+}
+
+/** The internet clients an NSG admission names; its width is the evaluator's. */
+export function nsgClients(range: AdmittedRange): ClientSet {
+  const clients = clientsFromPrefixes(range.sources);
+  const base = isEmptyClientSet(clients) ? { ...ANY_CLIENT, names: range.sources } : clients;
+  return { ...base, wide: range.width === 'wide' };
 }
 
 /** Where AKS puts nodes when the snapshot does not say: any private IPv4 address. */

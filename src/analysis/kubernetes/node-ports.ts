@@ -15,13 +15,12 @@
  */
 import { INTERNET_ID } from '../../model/ids.js';
 import { type AdmittedRange } from '../nsg.js';
-import { admission, type Backend, layersFor, restrict } from '../reach.js';
-import { ANY_CLIENT, type ClientSet, clientsFromPrefixes, isEmptyClientSet } from './client-sets.js';
-import { deliver, type KubernetesContext, memo, nodeAddresses, type PodReach, poolNetwork } from './context.js';
+import { admission, type Backend, restrict } from '../reach.js';
+import { deliver, type KubernetesContext, memo, nodeAddresses, nsgClients, type PodReach, podPool, poolNsgs } from './context.js';
 import { internetOrigin } from './network-policy.js';
 import { protocolOf } from './ports.js';
 import { endpoints } from './services.js';
-import { type ClusterView, type KubernetesView, type PodView, poolFromNodeName } from './view.js';
+import type { ClusterView, KubernetesView } from './view.js';
 
 export interface PublicPool {
   name: string;
@@ -39,44 +38,28 @@ function computePublicPools(ctx: KubernetesContext, cluster: ClusterView): Publi
   return cluster.agentPools
     .filter((pool) => pool.enableNodePublicIP)
     .map((pool) => {
-      const { subnetId, scaleSet } = poolNetwork(ctx, cluster, pool);
-      const nics = scaleSet?.nicConfigurations ?? [];
-      const nicNsgId = nics.find((nic) => nic.networkSecurityGroupId)?.networkSecurityGroupId ?? null;
-      const asgIds = nics.flatMap((nic) => nic.ipConfigurations.flatMap((config) => config.applicationSecurityGroupIds));
+      const { network, layers, applicationSecurityGroupIds } = poolNsgs(ctx, cluster, pool);
       const nodes = [...ctx.view.k8sNodes.values()]
         .filter((node) => node.clusterId === cluster.id && node.pool?.toLowerCase() === pool.name.toLowerCase())
         .map((node) => node.id)
         .sort();
-      const hop = scaleSet?.id ?? nodes[0] ?? cluster.id;
+      const hop = network.scaleSet?.id ?? nodes[0] ?? cluster.id;
       return {
         name: pool.name.toLowerCase(),
         hop,
         backend: {
           assetId: hop,
           hop,
-          layers: layersFor(ctx.network, subnetId, nicNsgId),
-          destination: { addresses: (subnetId && ctx.network.subnets.get(subnetId)?.addressPrefixes) || [], applicationSecurityGroupIds: asgIds },
+          layers,
+          destination: { addresses: (network.subnetId && ctx.network.subnets.get(network.subnetId)?.addressPrefixes) || [], applicationSecurityGroupIds },
         },
       };
     });
 }
 
-/** The agent pool a pod runs in, when known. */
-function podPool(view: KubernetesView, pod: PodView): string | null {
-  const node = pod.nodeId ? view.k8sNodes.get(pod.nodeId) : undefined;
-  return (node?.pool ?? poolFromNodeName(pod.nodeName))?.toLowerCase() ?? null;
-}
-
 /** A node's public address (status.addresses ExternalIP) when the hop is a node; null for a pool. */
 function externalIp(view: KubernetesView, hop: string): string | null {
   return view.k8sNodes.get(hop)?.externalIPs[0] ?? null;
-}
-
-/** The internet clients an NSG admission names; its width is the evaluator's. */
-function nsgClients(range: AdmittedRange): ClientSet {
-  const clients = clientsFromPrefixes(range.sources);
-  const base = isEmptyClientSet(clients) ? { ...ANY_CLIENT, names: range.sources } : clients;
-  return { ...base, wide: range.width === 'wide' };
 }
 
 /** What the pool's NSGs admit from the internet on one node port. */
