@@ -5,17 +5,23 @@
  * allowed-service-tags annotations; everything when none). The service sends
  * each port to its selected pods' resolved target ports.
  *
- * The AKS-managed NSG rules for the service are not evaluated: the cloud
- * provider writes them from the same source ranges.
+ * The NSGs in front of the nodes are evaluated too. AKS programs the
+ * load-balancer rules with floating IP, so packets reach the nodes addressed
+ * to the frontend IP on the service port, and writes NSG rules that let in
+ * the service's sources; an NSG the snapshot holds (AKS's own on the node
+ * NICs or subnet, or one of yours on the node subnet) can still shut the
+ * port, while one it lacks filters nothing.
  */
 import { INTERNET_ID } from '../../model/ids.js';
 import type { ServicePort } from '../../model/kubernetes.js';
-import { ANY_CLIENT, type ClientSet, clientsFromPrefixes, isEmptyClientSet } from './client-sets.js';
+import { ANY_CLIENT, type ClientSet, clientsFromPrefixes, intersectClients, isEmptyClientSet } from './client-sets.js';
 import type { PublicIpView } from '../network-view.js';
-import { deliver, type KubernetesContext, memo, nodeAddresses, type PodReach } from './context.js';
+import { type AdmittedRange, evaluateInbound } from '../nsg.js';
+import { restrict } from '../reach.js';
+import { deliver, type KubernetesContext, memo, nodeAddresses, nsgClients, type PodReach, podPool, poolNsgs } from './context.js';
 import { internetOrigin } from './network-policy.js';
 import { protocolOf, resolveTargetPort } from './ports.js';
-import type { PodView, ServiceView } from './view.js';
+import type { ClusterView, PodView, ServiceView } from './view.js';
 
 /** The internet clients a public LoadBalancer service admits, or null when none can connect. */
 export function serviceClients(service: ServiceView): ClientSet | null {
@@ -64,6 +70,30 @@ export function endpoints(ctx: KubernetesContext, service: ServiceView, serviceP
   });
 }
 
+/**
+ * What the NSGs in front of a pod's nodes admit from the internet to the
+ * frontend `address` on a service port: those of the pod's agent pool, or of
+ * every pool when its node is unknown. Unknown address: nothing to evaluate.
+ */
+function admittedByNodeNsgs(
+  ctx: KubernetesContext,
+  cluster: ClusterView | undefined,
+  pod: PodView,
+  address: string | null,
+  protocol: 'tcp' | 'udp',
+  port: number,
+): AdmittedRange[] {
+  const pool = podPool(ctx.view, pod);
+  const pools = cluster && address ? cluster.agentPools.filter((candidate) => pool === null || candidate.name.toLowerCase() === pool) : [];
+  const layerSets = pools.length > 0 ? pools.map((candidate) => poolNsgs(ctx, cluster!, candidate)) : [{ layers: [], applicationSecurityGroupIds: [] }];
+  const ranges = new Map<string, AdmittedRange>();
+  for (const { layers, applicationSecurityGroupIds } of layerSets) {
+    const admitted = evaluateInbound(layers, { kind: 'internet' }, { addresses: address ? [address] : [], applicationSecurityGroupIds }, { allowWhenUnfiltered: true });
+    for (const range of restrict(admitted, protocol, port, port)) ranges.set(JSON.stringify(range), range);
+  }
+  return [...ranges.values()];
+}
+
 export function isPublicLoadBalancerService(service: ServiceView): boolean {
   return service.serviceType === 'LoadBalancer' && !service.internal;
 }
@@ -74,30 +104,32 @@ export function reachThroughLoadBalancerServices(ctx: KubernetesContext): PodRea
     if (!isPublicLoadBalancerService(service)) continue;
     const clients = serviceClients(service);
     if (!clients) continue;
-    const origin = internetOrigin(clients, service.externalTrafficPolicy, ctx.view.clusters.get(service.clusterId)?.networkPolicy ?? null, () =>
-      nodeAddresses(ctx, service.clusterId),
-    );
+    const cluster = ctx.view.clusters.get(service.clusterId);
     for (const frontend of serviceFrontends(ctx, service)) {
       for (const servicePort of service.ports) {
         const protocol = protocolOf(servicePort.protocol);
         if (!protocol) continue;
         for (const { pod, port } of endpoints(ctx, service, servicePort)) {
-          const reach = deliver(ctx, {
-            pod,
-            protocol,
-            port,
-            origin,
-            via: [...frontend.via, service.id],
-            entry: {
-              type: 'kubernetes-load-balancer',
-              publicIpId: frontend.publicIpId,
-              address: frontend.address,
-              forwarder: service.id,
-              frontendPorts: { from: servicePort.port, to: servicePort.port },
-            },
-            decidedBy: [],
-          });
-          if (reach) reaches.push(reach);
+          for (const range of admittedByNodeNsgs(ctx, cluster, pod, frontend.address, protocol, servicePort.port)) {
+            const admitted = intersectClients(clients, nsgClients(range));
+            if (isEmptyClientSet(admitted)) continue;
+            const reach = deliver(ctx, {
+              pod,
+              protocol,
+              port,
+              origin: internetOrigin(admitted, service.externalTrafficPolicy, cluster?.networkPolicy ?? null, () => nodeAddresses(ctx, service.clusterId)),
+              via: [...frontend.via, service.id],
+              entry: {
+                type: 'kubernetes-load-balancer',
+                publicIpId: frontend.publicIpId,
+                address: frontend.address,
+                forwarder: service.id,
+                frontendPorts: { from: servicePort.port, to: servicePort.port },
+              },
+              decidedBy: range.decidedBy,
+            });
+            if (reach) reaches.push(reach);
+          }
         }
       }
     }

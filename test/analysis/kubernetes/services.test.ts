@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ids, loadBalancer, lower, publicIp } from '../../helpers/arm.js';
+import { ids, loadBalancer, lower, nsg, publicIp, type RuleSpec, vnet } from '../../helpers/arm.js';
 import { CLUSTER_ID, ClusterBuilder, container, exposureOfGraph } from '../../helpers/kubernetes-graph.js';
 
 const web = container('web', 'shop/web', [{ name: 'http', containerPort: 8080 }, { name: 'metrics', containerPort: 9090 }]);
@@ -130,5 +130,43 @@ describe('LoadBalancer services', () => {
     cluster.workload('other', 'web', { labels: { app: 'web' }, containers: [web] });
     cluster.service('shop', 'web', { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 'http' }] });
     expect(exposureOfGraph(cluster.graph()).size).toBe(0);
+  });
+});
+
+describe('LoadBalancer services behind the nodes’ NSGs', () => {
+  /** `shop` with its pool in subnet `nodes` (NSG `nsg-nodes` with `rules`) and the frontend address 203.0.113.50. */
+  function behind(rules: RuleSpec[], service: Partial<Parameters<ClusterBuilder['service']>[2]> = {}) {
+    const cluster = new ClusterBuilder({ privateCluster: true, agentPools: [{ name: 'nodepool1', vnetSubnetId: ids.subnet('vnet-aks', 'nodes') }] });
+    const deployment = cluster.workload('shop', 'web', { labels: { app: 'web' }, containers: [web], replicas: 2 });
+    cluster.service('shop', 'web', { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 'http' }], ips: ['203.0.113.50'], ...service });
+    const graph = cluster.graph([nsg('nsg-nodes', rules), vnet('vnet-aks', '10.224.0.0/12', [{ name: 'nodes', prefix: '10.224.0.0/16', nsg: 'nsg-nodes' }])]);
+    return exposureOfGraph(graph).get(deployment);
+  }
+  const aksRule = (spec: Partial<RuleSpec> = {}): RuleSpec => ({ name: 'aks-tcp-80', priority: 500, source: 'Internet', destination: '203.0.113.50', ports: '80', ...spec });
+
+  it('the rule AKS writes for the frontend address and service port lets the service in, and explains it', () => {
+    expect(behind([aksRule()])?.entryPoints).toEqual([
+      expect.objectContaining({ type: 'kubernetes-load-balancer', address: '203.0.113.50', frontendPorts: { from: 80, to: 80 }, decidedBy: ['nsg-nodes/aks-tcp-80'], width: 'wide' }),
+    ]);
+  });
+
+  it('a node subnet NSG without a rule for the service port shuts it, though the service names no source ranges', () => {
+    expect(behind([{ name: 'allow-ssh', priority: 100, source: 'Internet', ports: '22' }])).toBeUndefined();
+    expect(behind([{ name: 'deny-web', priority: 100, access: 'Deny', source: 'Internet', ports: '80' }, aksRule()])).toBeUndefined();
+  });
+
+  it('a rule for another frontend address or port does not open this one', () => {
+    expect(behind([aksRule({ destination: '203.0.113.99' })])).toBeUndefined();
+    expect(behind([aksRule({ ports: '443' })])).toBeUndefined();
+  });
+
+  it('clients must pass both the service’s source ranges and the NSG', () => {
+    expect(behind([aksRule({ source: '198.51.100.0/24' })], { sourceRanges: ['203.0.113.0/25'] })).toBeUndefined();
+    const asset = behind([aksRule({ source: '198.51.100.0/24' })], { sourceRanges: ['198.51.100.0/25', '203.0.113.0/25'] });
+    expect(asset).toMatchObject({ width: 'narrow', ports: [{ protocol: 'tcp', from: 8080, to: 8080 }] });
+  });
+
+  it('without a frontend address (still provisioning) there is no destination to evaluate, so the service stays exposed', () => {
+    expect(behind([{ name: 'allow-ssh', priority: 100, source: 'Internet', ports: '22' }], { ips: [] })?.entryPoints[0]).toMatchObject({ address: null, decidedBy: [] });
   });
 });
