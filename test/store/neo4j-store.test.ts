@@ -1,4 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import tls from 'node:tls';
 import { FalkorDB } from 'falkordb';
 import neo4j from 'neo4j-driver';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -343,6 +348,39 @@ describe.runIf(server.kind === 'falkordb')('FalkorDB specifics', { timeout: back
     } finally {
       await store.close();
       await dropGraph(server, address);
+    }
+  });
+
+  it('reaches a Bolt server over TLS: bolt+ssc accepts a self-signed certificate, bolt+s refuses it and says how to trust it', async () => {
+    const own = await startFalkorDB();
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'reachgraph-tls-'));
+    let terminator: tls.Server | undefined;
+    try {
+      // FalkorDB's Bolt port has no TLS: a TLS terminator with a fresh self-signed certificate stands in front of it.
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', path.join(folder, 'key.pem'), '-out', path.join(folder, 'cert.pem')], { stdio: 'ignore' });
+      const server = tls.createServer({ key: await readFile(path.join(folder, 'key.pem')), cert: await readFile(path.join(folder, 'cert.pem')) }, (socket) => {
+        const upstream = net.connect(own.info.boltPort, own.info.host);
+        socket.pipe(upstream).pipe(socket);
+        socket.on('error', () => upstream.destroy());
+        upstream.on('error', () => socket.destroy());
+      });
+      terminator = server;
+      const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
+
+      const store = await Neo4jStore.open(`bolt+ssc://localhost:${port}`, { env: {} });
+      expect(store.dialect).toBe('falkordb');
+      const rules = 'r'.repeat(3_000);
+      await store.upsertNodes([node('/nsg', 'NetworkSecurityGroup', { securityRules: rules })]);
+      expect((await store.getNode('/nsg'))?.properties.securityRules).toBe(rules);
+      await store.close();
+
+      const refused = await Neo4jStore.open(`bolt+s://localhost:${port}`, { env: {} }).catch((caught: unknown) => caught);
+      expect(refused).toBeInstanceOf(StoreError);
+      expect((refused as Error).message).toMatch(/^The graph database at bolt\+s:\/\/localhost:\d+ did not present a certificate this machine trusts \(.*self.signed.*\)\. Trust its CA with NODE_EXTRA_CA_CERTS/);
+    } finally {
+      terminator?.close();
+      await own.stop();
+      await rm(folder, { recursive: true, force: true });
     }
   });
 

@@ -81,6 +81,12 @@ export function boltProblem(config: ConnectionConfig, error: unknown, purpose: s
           : text.replace(/^Failed to connect to server\..*?Caused by: /s, '');
     return new StoreError(`Cannot reach the graph database at ${config.address} (${reason}). ${DIALECTS.neo4j.startHint}`);
   }
+  if (/certificate|CERT_|ERR_TLS/i.test(`${code(error)} ${message(error)}`)) {
+    return new StoreError(
+      `The graph database at ${config.address} did not present a certificate this machine trusts (${message(error)}). ` +
+        `Trust its CA with NODE_EXTRA_CA_CERTS=<ca.pem>, or accept a self-signed certificate with bolt+ssc:// (neo4j+ssc://).`,
+    );
+  }
   if (/Database\.DatabaseNotFound/.test(code(error))) {
     return new StoreError(`${config.address} has no database ${config.database ?? ''}: check NEO4J_DATABASE.`);
   }
