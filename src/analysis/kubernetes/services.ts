@@ -74,6 +74,7 @@ export function endpoints(ctx: KubernetesContext, service: ServiceView, serviceP
  * What the NSGs in front of a pod's nodes admit from the internet to the
  * frontend `address` on a service port: those of the pod's agent pool, or of
  * every pool when its node is unknown. Unknown address: nothing to evaluate.
+ * Computed once per pool, address and port, however many pods share them.
  */
 function admittedByNodeNsgs(
   ctx: KubernetesContext,
@@ -84,14 +85,16 @@ function admittedByNodeNsgs(
   port: number,
 ): AdmittedRange[] {
   const pool = podPool(ctx.view, pod);
-  const pools = cluster && address ? cluster.agentPools.filter((candidate) => pool === null || candidate.name.toLowerCase() === pool) : [];
-  const layerSets = pools.length > 0 ? pools.map((candidate) => poolNsgs(ctx, cluster!, candidate)) : [{ layers: [], applicationSecurityGroupIds: [] }];
-  const ranges = new Map<string, AdmittedRange>();
-  for (const { layers, applicationSecurityGroupIds } of layerSets) {
-    const admitted = evaluateInbound(layers, { kind: 'internet' }, { addresses: address ? [address] : [], applicationSecurityGroupIds }, { allowWhenUnfiltered: true });
-    for (const range of restrict(admitted, protocol, port, port)) ranges.set(JSON.stringify(range), range);
-  }
-  return [...ranges.values()];
+  return memo(ctx, `lb-node-nsgs|${cluster?.id}|${pool}|${address}|${protocol}|${port}`, () => {
+    const pools = cluster && address ? cluster.agentPools.filter((candidate) => pool === null || candidate.name.toLowerCase() === pool) : [];
+    const layerSets = pools.length > 0 ? pools.map((candidate) => poolNsgs(ctx, cluster!, candidate)) : [{ layers: [], applicationSecurityGroupIds: [] }];
+    const ranges = new Map<string, AdmittedRange>();
+    for (const { layers, applicationSecurityGroupIds } of layerSets) {
+      const admitted = evaluateInbound(layers, { kind: 'internet' }, { addresses: address ? [address] : [], applicationSecurityGroupIds }, { allowWhenUnfiltered: true });
+      for (const range of restrict(admitted, protocol, port, port)) ranges.set(JSON.stringify(range), range);
+    }
+    return [...ranges.values()];
+  });
 }
 
 export function isPublicLoadBalancerService(service: ServiceView): boolean {
