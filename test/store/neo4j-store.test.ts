@@ -18,7 +18,7 @@ import { Neo4jStore } from '../../src/store/neo4j/neo4j-store.js';
 import { cypherLiteral, fromBolt, toBoltParameter } from '../../src/store/neo4j/values.js';
 import { openStore, resolveStoreSpec } from '../../src/store/open.js';
 import { cypherBackend, dropGraph, falkordbBoltBackend, freePort, startFalkorDB, storeAddress } from '../support/bolt-server.js';
-import { node, storeContract } from './contract.js';
+import { node, type StoreHandle, storeContract } from './contract.js';
 
 const server = inject('graphServer');
 const backend = cypherBackend(server);
@@ -159,17 +159,14 @@ describe('connection problems', () => {
 });
 
 for (const backend of [cypherBackend(server), bolt]) describe.skipIf(!!backend.unavailable)(`${backend.name}: server behaviour`, { timeout: backend.timeoutMs }, () => {
-  const addresses: string[] = [];
-  const stores: Neo4jStore[] = [];
+  const handles: StoreHandle[] = [];
   afterAll(async () => {
-    await Promise.all(stores.map((store) => store.close()));
-    for (const address of addresses) await dropGraph(server, address);
+    await Promise.all(handles.map((handle) => handle.dispose()));
   });
   const open = async () => {
     const handle = await backend.fresh();
-    const store = (await handle.open()) as Neo4jStore;
-    stores.push({ close: () => handle.dispose() } as Neo4jStore);
-    return store;
+    handles.push(handle);
+    return (await handle.open()) as Neo4jStore;
   };
 
   it('reports its dialect and location, and is a Cypher store', async () => {
@@ -181,7 +178,7 @@ for (const backend of [cypherBackend(server), bolt]) describe.skipIf(!!backend.u
 
   it('opens the same graph twice (creating the schema is idempotent)', async () => {
     const handle = await backend.fresh();
-    stores.push({ close: () => handle.dispose() } as Neo4jStore);
+    handles.push(handle);
     await (await handle.open()).upsertNodes([node('/a', 'AzureResource')]);
     expect(await (await handle.open()).getNode('/a')).toEqual(node('/a', 'AzureResource'));
   });

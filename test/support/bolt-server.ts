@@ -261,6 +261,26 @@ export async function emptyNeo4jDatabase(uri: string): Promise<void> {
   }
 }
 
+/** Generous: CI runs every test file at once on two cores. */
+const STORE_TEST_TIMEOUT_MS = 30_000;
+
+/** A handle over `address`: each open() is another store there; dispose() closes them all, then runs `cleanup`. */
+function storeHandle(address: string, options: Neo4jStoreOptions, cleanup: () => Promise<void> = async () => {}) {
+  const opened: Neo4jStore[] = [];
+  return {
+    address,
+    async open() {
+      const store = await Neo4jStore.open(address, options);
+      opened.push(store);
+      return store;
+    },
+    async dispose() {
+      await Promise.all(opened.map((store) => store.close()));
+      await cleanup();
+    },
+  };
+}
+
 /**
  * Store handles for the contract suites: each `fresh()` is an empty graph
  * (its own FalkorDB graph; on Neo4j, the emptied database, one test file at a
@@ -274,8 +294,7 @@ export function cypherBackend(
   return {
     name,
     unavailable: server.kind === 'unavailable' ? server.reason : undefined,
-    /** Generous: CI runs every test file at once on two cores. */
-    timeoutMs: 30_000,
+    timeoutMs: STORE_TEST_TIMEOUT_MS,
     async fresh() {
       const release = server.kind === 'neo4j' ? await takeNeo4jTurn() : async () => {};
       try {
@@ -285,20 +304,10 @@ export function cypherBackend(
         throw error;
       }
       const address = storeAddress(server);
-      const opened: Array<{ close(): Promise<void> }> = [];
-      return {
-        address,
-        async open() {
-          const store = await Neo4jStore.open(address, options);
-          opened.push(store);
-          return store;
-        },
-        async dispose() {
-          await Promise.all(opened.map((store) => store.close()));
-          await dropGraph(server, address);
-          await release();
-        },
-      };
+      return storeHandle(address, options, async () => {
+        await dropGraph(server, address);
+        await release();
+      });
     },
   };
 }
@@ -319,23 +328,11 @@ export function falkordbBoltBackend(server: GraphServerInfo, name = 'Neo4jStore 
   return {
     name,
     unavailable: server.kind === 'falkordb' ? undefined : server.kind === 'neo4j' ? 'the run uses Neo4j (NEO4J_URI)' : server.reason,
-    timeoutMs: 30_000,
+    timeoutMs: STORE_TEST_TIMEOUT_MS,
     async fresh() {
       const running = await (own ??= startFalkorDB());
       await dropGraph(running.info, `falkordb://127.0.0.1:${running.info.port}/falkordb`);
-      const address = `bolt://127.0.0.1:${running.info.boltPort}`;
-      const opened: Array<{ close(): Promise<void> }> = [];
-      return {
-        address,
-        async open() {
-          const store = await Neo4jStore.open(address, { ...options, env: {} });
-          opened.push(store);
-          return store;
-        },
-        async dispose() {
-          await Promise.all(opened.map((store) => store.close()));
-        },
-      };
+      return storeHandle(`bolt://127.0.0.1:${running.info.boltPort}`, { ...options, env: {} });
     },
   };
 }
