@@ -1,0 +1,65 @@
+/**
+ * Runs every registered ARM detail over the resources Resource Graph found,
+ * per subscription, with bounded concurrency. A resource that fails is
+ * recorded against its family in its subscription and the rest goes on.
+ */
+import { NetworkManagementClient } from '@azure/arm-network';
+import { ArmRest } from '../arm/arm-rest.js';
+import { describeDiagnosis, diagnose } from '../connection/diagnose.js';
+import { type CollectContext, forEachLimited } from '../context.js';
+import { ARM_DETAILS, type ArmDetail, type DetailClients } from './details/index.js';
+import { parseArmId } from './details/detail.js';
+
+export const ARM_DETAIL_SOURCE_TYPES: readonly string[] = [...new Set(ARM_DETAILS.map((detail) => detail.sourceType))];
+
+function clientsFor(context: CollectContext): DetailClients {
+  const networks = new Map<string, NetworkManagementClient>();
+  return {
+    arm: new ArmRest(context.connection),
+    network(subscriptionId) {
+      let client = networks.get(subscriptionId);
+      if (!client) {
+        client = new NetworkManagementClient(context.connection.auth.credential, subscriptionId, context.connection.armClientOptions());
+        networks.set(subscriptionId, client);
+      }
+      return client;
+    },
+  };
+}
+
+async function collectDetail(context: CollectContext, clients: DetailClients, detail: ArmDetail, resources: ReadonlyArray<Record<string, unknown>>): Promise<void> {
+  const bySubscription = new Map<string, Array<Record<string, unknown>>>();
+  for (const resource of resources) {
+    if (detail.applies && !detail.applies(resource)) continue;
+    const { subscriptionId } = parseArmId(String(resource.id));
+    bySubscription.set(subscriptionId, [...(bySubscription.get(subscriptionId) ?? []), resource]);
+  }
+  for (const [subscriptionId, items] of bySubscription) {
+    const file = await context.writer.openList(`azure/arm/${subscriptionId}/${detail.key}.json`);
+    try {
+      await forEachLimited(items, context.concurrency, async (resource) => {
+        try {
+          const found = await detail.collect(resource, clients);
+          await file.append(found);
+          context.outcome.count(subscriptionId, detail.family, found.length);
+        } catch (error) {
+          const diagnosis = diagnose(error, { action: `reading ${detail.name} of ${String(resource.id)}` });
+          const denied = (error as { statusCode?: number }).statusCode === 403;
+          const reason = denied ? `${detail.name}: ${diagnosis.cause}. Fix: ${detail.deniedFix}` : `${detail.name}: ${describeDiagnosis(diagnosis)}`;
+          context.outcome.problem(subscriptionId, detail.family, denied ? 'denied' : 'error', reason);
+        }
+        context.log.advance('ARM details');
+      });
+    } finally {
+      await file.close();
+    }
+  }
+}
+
+/** `resourcesOf(type)` hands out what Resource Graph found of a type. */
+export async function collectArmDetails(context: CollectContext, resourcesOf: (type: string) => Array<Record<string, unknown>>): Promise<void> {
+  const clients = clientsFor(context);
+  const work = ARM_DETAILS.map((detail) => ({ detail, resources: resourcesOf(detail.sourceType) }));
+  context.log.stage('ARM details', work.reduce((sum, { detail, resources }) => sum + resources.filter((resource) => !detail.applies || detail.applies(resource)).length, 0));
+  for (const { detail, resources } of work) await collectDetail(context, clients, detail, resources);
+}

@@ -1,0 +1,64 @@
+/**
+ * A connection to one tenant: its endpoints, its credential, and the client
+ * options every Azure client of the connection shares (endpoint, token scope,
+ * the throttling, request-counting and raw-body policies).
+ */
+import type { AdditionalPolicyConfig } from '@azure-rest/core-client';
+import { type CloudEndpoints, defaultScope, type EndpointOptions, resolveEndpoints } from './clouds.js';
+import { type ConnectionCredential, createCredential, type CredentialOptions } from './credential.js';
+import { rawBodyPolicy } from '../http/raw-responses.js';
+import { RequestStats, requestCountingPolicy } from '../http/request-stats.js';
+import { throttlePolicy, type ThrottleOptions } from '../http/throttle-policy.js';
+
+export interface ConnectionOptions extends EndpointOptions, CredentialOptions {
+  /** A name for messages and the manifest (config files name their connections). */
+  name?: string;
+  /** Tests shorten throttling waits. */
+  throttle?: Omit<ThrottleOptions, 'stats'>;
+}
+
+export interface AzureConnection {
+  name: string;
+  endpoints: CloudEndpoints;
+  auth: ConnectionCredential;
+  stats: RequestStats;
+  /** Options for a modular Azure SDK client (or @azure-rest/core-client) talking to ARM. */
+  armClientOptions(): ArmClientOptions;
+  /** The policies to add to a pipeline talking to `service` (Graph, Kubernetes-token calls…). */
+  policies(service: string): AdditionalPolicyConfig[];
+}
+
+export interface ArmClientOptions {
+  endpoint: string;
+  credentials: { scopes: string[] };
+  additionalPolicies: AdditionalPolicyConfig[];
+  retryOptions: { maxRetries: number };
+  userAgentOptions: { userAgentPrefix: string };
+}
+
+export async function openConnection(options: ConnectionOptions, env: NodeJS.ProcessEnv = process.env): Promise<AzureConnection> {
+  const endpoints = resolveEndpoints(options, env);
+  const auth = await createCredential(options, endpoints, env);
+  const stats = new RequestStats();
+  const throttle = throttlePolicy({ ...options.throttle, stats });
+  const policies = (service: string): AdditionalPolicyConfig[] => [
+    // Order matters within perRetry: throttling waits wrap the counter, so every request on the wire is counted once.
+    { policy: throttle, position: 'perRetry' },
+    { policy: requestCountingPolicy(stats, service), position: 'perRetry' },
+    { policy: rawBodyPolicy, position: 'perCall' },
+  ];
+  return {
+    name: options.name ?? auth.tenantId ?? 'default',
+    endpoints,
+    auth,
+    stats,
+    policies,
+    armClientOptions: () => ({
+      endpoint: endpoints.resourceManager,
+      credentials: { scopes: [defaultScope(endpoints.resourceManager)] },
+      additionalPolicies: policies('arm'),
+      retryOptions: { maxRetries: 4 },
+      userAgentOptions: { userAgentPrefix: 'reachgraph' },
+    }),
+  };
+}
