@@ -4,7 +4,15 @@ import { SavedQueryError } from '../queries/saved-query.js';
 import { ManifestError } from '../snapshot/manifest.js';
 import { SnapshotNotFoundError } from '../snapshot/read-azure.js';
 import { StoreError } from '../store/graph-store.js';
+import { ConnectError } from '../collect/tenant.js';
+import { ConfigFileError } from '../collect/connection/config-file.js';
+import { CredentialConfigError } from '../collect/connection/credential.js';
+import { EndpointError } from '../collect/connection/clouds.js';
+import { redactSecrets } from '../collect/connection/secrets.js';
+import { SnapshotTargetError } from '../collect/snapshot-writer.js';
+import { registerAzure } from './commands/azure.js';
 import { registerBom } from './commands/bom.js';
+import { registerCollect } from './commands/collect.js';
 import { registerDemo } from './commands/demo.js';
 import { registerExposure } from './commands/exposure.js';
 import { registerImages } from './commands/images.js';
@@ -13,6 +21,7 @@ import { registerIntegrity } from './commands/integrity.js';
 import { registerQuery } from './commands/query.js';
 import { registerRecompute } from './commands/recompute.js';
 import { registerServe } from './commands/serve.js';
+import { registerSync } from './commands/sync.js';
 import { UsageError } from './errors.js';
 import { VERSION } from './version.js';
 
@@ -31,10 +40,25 @@ export function buildProgram(): Command {
   registerImages(program);
   registerBom(program);
   registerIntegrity(program);
+  registerAzure(program);
+  registerCollect(program);
+  registerSync(program);
   return program;
 }
 
-const EXPECTED_ERRORS = [UsageError, StoreError, SnapshotNotFoundError, AnalysisInputError, ManifestError, SavedQueryError];
+const EXPECTED_ERRORS = [
+  UsageError,
+  StoreError,
+  SnapshotNotFoundError,
+  AnalysisInputError,
+  ManifestError,
+  SavedQueryError,
+  ConnectError,
+  ConfigFileError,
+  CredentialConfigError,
+  EndpointError,
+  SnapshotTargetError,
+];
 
 /** Runs the CLI and returns the exit code: 0 ok, 1 failed or partial input, 2 usage error. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -48,10 +72,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     if (EXPECTED_ERRORS.some((type) => error instanceof type)) {
-      console.error(`reachgraph: ${(error as Error).message}`);
+      console.error(`reachgraph: ${redactSecrets((error as Error).message)}`);
       return 1;
     }
-    console.error(`reachgraph: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    console.error(`reachgraph: unexpected error: ${redactSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error))}`);
     return 1;
   }
 }

@@ -10,6 +10,7 @@ import { BOM_FORMATS, buildBom } from '../supply-chain/bom.js';
 import { CYCLONEDX_MEDIA_TYPE, toCycloneDxJson } from '../supply-chain/cyclonedx.js';
 import { checkIntegrity, TRUSTED_REGISTRIES_ENV } from '../supply-chain/integrity.js';
 import { referencedImages, runningImages } from '../supply-chain/running-images.js';
+import type { SyncState } from '../sync/sync.js';
 import type { JobRunner } from './jobs.js';
 
 export interface ApiContext {
@@ -19,6 +20,8 @@ export interface ApiContext {
   jobs: JobRunner;
   catalog(): Promise<Map<string, SavedQuery>>;
   version: string;
+  /** The server's sync schedule (serve --sync-every), shown by /health. */
+  sync?: SyncState;
 }
 
 const QueryRequestSchema = z
@@ -82,11 +85,14 @@ export function createApp(context: ApiContext): express.Express {
 
   app.get('/api/v1/health', async (_request, response) => {
     const counts = await context.store.countNodesByKind();
+    const syncFailed = context.sync?.lastRun?.status === 'failed';
     response.json({
-      status: 'ok',
+      // A failed sync leaves the previous data serving: still up, but stale.
+      status: syncFailed ? 'degraded' : 'ok',
       version: context.version,
       store: context.store.location,
       nodes: Object.values(counts).reduce((sum, count) => sum + count, 0),
+      ...(context.sync ? { sync: context.sync } : {}),
     });
   });
 

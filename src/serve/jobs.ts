@@ -7,8 +7,8 @@ export interface Job {
   id: string;
   kind: 'recompute';
   status: JobStatus;
-  /** What started it: an API call or the schedule. */
-  trigger: 'api' | 'schedule';
+  /** What started it: an API call, the schedule, or a sync that just ingested fresh data. */
+  trigger: 'api' | 'schedule' | 'sync';
   stage: RecomputeStage | null;
   startedAt: string;
   finishedAt: string | null;
@@ -26,6 +26,7 @@ const KEPT_JOBS = 100;
 export class JobRunner {
   private readonly jobs = new Map<string, Job>();
   private running: Job | undefined;
+  private runningDone: Promise<void> | undefined;
 
   constructor(
     private readonly work: (onStage: (stage: RecomputeStage) => void) => Promise<RecomputeSummary>,
@@ -49,7 +50,7 @@ export class JobRunner {
     this.remember(job);
     this.running = job;
     const started = performance.now();
-    void this.work((stage) => (job.stage = stage))
+    this.runningDone = this.work((stage) => (job.stage = stage))
       .then((result) => {
         job.status = 'succeeded';
         job.result = result;
@@ -65,6 +66,18 @@ export class JobRunner {
         this.running = undefined;
       });
     return { job, started: true };
+  }
+
+  /**
+   * Starts a job, or joins the one running, and resolves with it once it has
+   * finished. A sync must not take a recompute that began before its ingest
+   * for its own, so it waits that one out and starts another.
+   */
+  async runToEnd(trigger: Job['trigger']): Promise<Job> {
+    if (this.running) await this.runningDone;
+    const { job } = this.start(trigger);
+    await this.runningDone;
+    return job;
   }
 
   get(id: string): Job | undefined {

@@ -10,13 +10,24 @@ import { z } from 'zod';
 export const ManifestSchema = z.object({
   version: z.literal(1),
   collectedAt: z.string().optional(),
+  /** Written by `reachgraph collect azure`; hand-made manifests may leave these out. */
+  startedAt: z.string().optional(),
+  finishedAt: z.string().optional(),
+  tenantId: z.string().optional(),
+  cloud: z.string().optional(),
+  tool: z.object({ name: z.string(), version: z.string() }).optional(),
+  requests: z.number().optional(),
   scopes: z.array(
     z.object({
-      /** `/subscriptions/<id>` or the bare subscription id. */
+      /** `/subscriptions/<id>`, the bare subscription id, an AKS cluster's ARM id, or `tenant`. */
       scope: z.string().min(1),
       /** Family keys collected completely; `*` for all of them. */
       complete: z.array(z.string()).default([]),
       failed: z.array(z.string()).default([]),
+      /** Why each failed family failed: `error`, `denied` (the credential may not read it) or `skipped` (a private cluster). */
+      failures: z.array(z.object({ family: z.string(), kind: z.enum(['error', 'denied', 'skipped']), reason: z.string() })).optional(),
+      /** Items collected per family. */
+      counts: z.record(z.string(), z.number()).optional(),
     }),
   ),
 });

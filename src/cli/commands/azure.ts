@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { checkConnection, type CheckReport } from '../../collect/check/check.js';
+import { openConnection } from '../../collect/connection/connection.js';
+import { redactSecrets } from '../../collect/connection/secrets.js';
+import { addAzureOptions, type AzureCliOptions, resolveConnections } from './azure-options.js';
+
+const MARK = { pass: '✓', fail: '✗', 'not-applicable': '–' } as const;
+
+export function formatCheckReport(report: CheckReport): string {
+  const lines = [
+    `Tenant ${report.tenantId} (${report.cloud}), signed in as ${report.principal.clientId ?? report.principal.objectId ?? 'the current identity'} (${report.principal.method})`,
+    `Management groups: ${report.managementGroups.length ? report.managementGroups.map((group) => group.displayName).join(', ') : 'none visible'}`,
+    `Subscriptions: ${report.subscriptions.length ? report.subscriptions.map((subscription) => `${subscription.displayName} (${subscription.subscriptionId})`).join(', ') : 'none visible'}`,
+    '',
+  ];
+  for (const check of report.checks) {
+    lines.push(`${MARK[check.status]} ${check.title}${check.required ? '' : ' (optional)'} — ${check.detail}`);
+    if (check.fix) {
+      lines.push(`    portal: ${check.fix.portal}`);
+      for (const command of check.fix.az) lines.push(`    az:     ${command}`);
+    }
+  }
+  lines.push('', report.ok ? 'Ready: every required prerequisite holds.' : 'Not ready: fix the ✗ marked required above, then run `reachgraph azure check` again.');
+  return redactSecrets(lines.join('\n'));
+}
+
+export function registerAzure(program: Command): void {
+  const azure = program.command('azure').description('connect to an Azure tenant');
+  addAzureOptions(
+    azure
+      .command('check')
+      .description('sign in, list what the credential sees and verify every prerequisite, with the fix for each one missing')
+      .option('--json', 'print the report as JSON'),
+  ).action(async (options: AzureCliOptions & { json?: boolean }) => {
+    const reports: CheckReport[] = [];
+    for (const resolved of await resolveConnections(options)) {
+      const connection = await openConnection(resolved.connection);
+      reports.push(await checkConnection(connection, { includeSubscriptions: resolved.includeSubscriptions, excludeSubscriptions: resolved.excludeSubscriptions }));
+    }
+    console.log(options.json ? redactSecrets(JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)) : reports.map(formatCheckReport).join('\n\n'));
+    if (reports.some((report) => !report.ok)) process.exitCode = 1;
+  });
+}
