@@ -71,7 +71,8 @@ export function throttlePolicy(options: ThrottleOptions): PipelinePolicy {
         if (waitForQuota > 0) await pause(waitForQuota, request.abortSignal);
         const response = await next(request);
         const remaining = response.headers.get('x-ms-user-quota-remaining');
-        if (remaining !== undefined && Number(remaining) <= 0) {
+        // A 429's own wait covers its reset; only a successful answer that spent the quota holds the next requests.
+        if (response.status !== 429 && remaining !== undefined && Number(remaining) <= 0) {
           const resets = parseResetsAfter(response.headers.get('x-ms-user-quota-resets-after'));
           if (resets !== undefined) pausedUntil = Math.max(pausedUntil, Date.now() + resets);
         }
