@@ -141,7 +141,7 @@ describe('collectKubernetesCluster', () => {
     fake.expireContinue('Pod', MAX_RESTARTS + 1);
     const { result } = await collect(fake, { pageSize: 5 });
 
-    expect(result.failed).toEqual([{ family: 'kubernetesPods', kind: 'Pod', reason: expect.stringMatching(/^410 listing pods: The provided continue parameter is too old/) }]);
+    expect(result.failed).toEqual([{ family: 'kubernetesPods', kind: 'Pod', reason: expect.stringMatching(/^410 Gone listing pods: the continue token expired 4 times in a row/) }]);
     expect(await readdir(outDir())).not.toContain('pods.json');
   });
 
