@@ -57,6 +57,8 @@ export interface FakeKubernetesOptions {
   token?: string;
   /** Compress answers of 128 KiB or more for clients that accept gzip, as kube-apiserver does (default true). */
   gzip?: boolean;
+  /** Also accept bearer tokens this approves: an Entra ID cluster accepts any valid token for the AKS server application. */
+  acceptToken?: (authorization: string) => boolean;
 }
 
 export interface FakeRequest {
@@ -164,7 +166,8 @@ export async function startFakeKubernetes(options: FakeKubernetesOptions): Promi
       sendJson(response, code, body, headers);
     };
 
-    if (request.headers.authorization !== `Bearer ${fake.token}`) return answer(401, status(401, 'Unauthorized', 'Unauthorized'));
+    const authorization = request.headers.authorization ?? '';
+    if (authorization !== `Bearer ${fake.token}` && !options.acceptToken?.(authorization)) return answer(401, status(401, 'Unauthorized', 'Unauthorized'));
     const kind = byPath.get(url.pathname);
     const resource = kind ? RESOURCES[kind] : undefined;
     if (request.method !== 'GET' || !kind || !resource) return answer(404, status(404, 'NotFound', 'the server could not find the requested resource'));

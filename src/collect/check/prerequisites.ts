@@ -133,7 +133,7 @@ export const PREREQUISITES: readonly Prerequisite[] = [
     title: 'reachgraph custom role (web app configuration, Bastion shareable links)',
     required: false,
     roles: 'reachgraph Reader Extensions (docs/azure/reachgraph-reader-role.json)',
-    usedFor: 'App Service access restrictions (sites/config) and which VMs have Bastion shareable links; never app settings or connection strings',
+    usedFor: 'which VMs have Bastion shareable links (a POST action Reader lacks); App Service access restrictions are read from `config/web` with Reader alone, and app settings and connection strings are never listed',
     requirement: { actions: ['Microsoft.Web/sites/config/list/action', 'Microsoft.Network/bastionHosts/getShareableLinks/action'] },
     fix: {
       portal: 'Subscriptions → <subscription> → Access control (IAM) → Add → Add custom role → Start from JSON → docs/azure/reachgraph-reader-role.json; then assign it to the app',

@@ -77,6 +77,14 @@ export function diagnose(error: unknown, context: DiagnoseContext = {}): Diagnos
     const first = message.split(/\r?\n/).find((line) => line.includes(`AADSTS${aadsts[1]}`)) ?? message;
     return { code: `AADSTS${aadsts[1]}`, cause: `sign-in was refused: ${first.slice(0, 300)}`, fix: 'see https://login.microsoftonline.com/error?code=' + aadsts[1] };
   }
+  // With a custom authority host MSAL first resolves the tenant's endpoints; an unknown tenant fails there, without its AADSTS code.
+  if (message.includes('endpoints_resolution_error')) {
+    return {
+      code: 'endpoints_resolution_error',
+      cause: `the login endpoint could not resolve tenant ${context.tenantId ?? '(unset)'}: an unknown tenant, a tenant of another cloud, or an unreachable authority host`,
+      fix: 'check AZURE_TENANT_ID, --cloud and AZURE_AUTHORITY_HOST',
+    };
+  }
   const network = networkCode(error);
   if (network) {
     if (/CERT|SELF_SIGNED|UNABLE_TO|DEPTH_ZERO|ERR_TLS/.test(network)) {

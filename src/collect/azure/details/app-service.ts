@@ -21,5 +21,5 @@ export const appServiceWebConfig: ArmDetail = {
     for (const field of SECRET_BEARING) delete properties[field];
     return [{ ...config, id: config.id ?? `${String(resource.id)}/config/web`, type: config.type ?? 'Microsoft.Web/sites/config', properties }];
   },
-  deniedFix: 'assign the reachgraph custom role (docs/azure/reachgraph-reader-role.json, with Microsoft.Web/sites/config/list/action) or Reader at the subscription',
+  deniedFix: 'grant Reader on the subscription (Microsoft.Web/sites/config/read); reachgraph never lists app settings or connection strings',
 };
