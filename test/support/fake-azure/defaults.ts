@@ -90,6 +90,7 @@ export function baseState(estate: EstateParts): FakeAzureState {
     shareableLinks: {},
     quota: { perWindow: 15, windowMs: 5000 },
     refuseResourceGraphAt: [],
+    refuseResourceGraphFor: [],
     faults: [],
     armPageSize: 2,
   };

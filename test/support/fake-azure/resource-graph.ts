@@ -82,7 +82,7 @@ export function resourceGraphService(state: FakeAzureState): ResourceGraphServic
     if (Array.isArray(body.subscriptions) && body.subscriptions.length) {
       const wanted = body.subscriptions.map((id) => lower(id));
       for (const id of wanted) {
-        if (!live.some((subscription) => lower(subscription.subscriptionId) === id) || !visible(id)) {
+        if (!live.some((subscription) => lower(subscription.subscriptionId) === id) || !visible(id) || state.refuseResourceGraphFor.some((refused) => lower(refused) === id)) {
           return graphError(403, 'AccessDenied', [{ code: 'AccessDenied', message: 'Access is denied to the requested resource. The user might not have enough permission.' }]);
         }
       }

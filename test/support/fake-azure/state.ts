@@ -144,6 +144,8 @@ export interface FakeAzureState {
   quota: { perWindow: number; windowMs: number; retryAfterWhenExhausted?: boolean };
   /** Management groups (names) whose Resource Graph queries are refused with 403, as when some subscription below refuses. */
   refuseResourceGraphAt: string[];
+  /** Subscriptions whose Resource Graph queries are refused (403 AccessDenied) though the app sees them, as with a deny assignment on Resource Graph reads. */
+  refuseResourceGraphFor: string[];
   faults: FaultRule[];
   /** Items per page of ARM list calls (small, so paging is exercised). */
   armPageSize: number;
