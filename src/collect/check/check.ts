@@ -109,7 +109,9 @@ export async function checkConnection(connection: AzureConnection, filter: Scope
     else if (prerequisite.kind === 'root-management-group')
       outcome = tenant.rootManagementGroup.readable ? { status: 'pass', detail: `root management group ${tenant.tenantId} readable`, missing: [] } : { status: 'fail', detail: tenant.rootManagementGroup.reason, missing: [`/providers/Microsoft.Management/managementGroups/${tenant.tenantId}`] };
     else if (graphRoles instanceof Error) outcome = { status: 'fail', detail: graphRoles.message, missing: [] };
-    else outcome = graphRoles.has(prerequisite.permission) ? { status: 'pass', detail: 'granted with admin consent (in the token\'s roles)', missing: [] } : { status: 'fail', detail: 'not granted with admin consent: absent from the Graph token\'s roles', missing: [] };
+    else if (graphRoles.has(prerequisite.permission)) outcome = { status: 'pass', detail: 'granted with admin consent (in the token\'s roles)', missing: [] };
+    else if (prerequisite.equivalent?.every((permission) => (graphRoles as Set<string>).has(permission))) outcome = { status: 'pass', detail: `granted as its least-privileged equivalent: ${prerequisite.equivalent.join(', ')}`, missing: [] };
+    else outcome = { status: 'fail', detail: `not granted with admin consent: absent from the Graph token's roles${prerequisite.equivalent ? ` (nor all of ${prerequisite.equivalent.join(', ')})` : ''}`, missing: [] };
     checks.push({
       id: prerequisite.id,
       title: prerequisite.title,

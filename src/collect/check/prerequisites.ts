@@ -40,6 +40,8 @@ export interface GraphPrerequisite extends Base {
   permission: string;
   /** The app role id of the permission in Microsoft Graph, for `az ad app permission add`. */
   appRoleId: string;
+  /** Narrower permissions that together grant the same reads (least privilege); holding all of them passes too. */
+  equivalent?: readonly string[];
 }
 
 /** Reading the root management group (its id is the tenant id). */
@@ -147,6 +149,7 @@ export const PREREQUISITES: readonly Prerequisite[] = [
     required: true,
     permission: 'Directory.Read.All',
     appRoleId: '7ab1d382-f21e-4acd-a863-ba3e13f7da61',
+    equivalent: ['User.Read.All', 'GroupMember.Read.All', 'Application.Read.All', 'RoleManagement.Read.Directory'],
     usedFor: 'users, groups and members, service principals, applications and their credential metadata, app role and directory role assignments',
     fix: graphFix('Directory.Read.All', '7ab1d382-f21e-4acd-a863-ba3e13f7da61'),
   },

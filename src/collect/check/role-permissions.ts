@@ -60,7 +60,8 @@ export async function assignmentsOf(arm: ArmRest, scope: string, objectId: strin
   for await (const item of arm.list(`${scope}/providers/Microsoft.Authorization/roleAssignments`, '2022-04-01', { $filter: `assignedTo('${objectId}')` })) assignments.push(item as RawAssignment);
   return Promise.all(
     assignments.map(async (assignment) => {
-      const definitionId = String(assignment.properties?.roleDefinitionId ?? '');
+      // Read the definition at the subscription being checked: an assignment made at a management group names a tenant-level id (`/providers/…`), which only a role at `/` may read.
+      const definitionId = `${scope}/providers/Microsoft.Authorization/roleDefinitions/${String(assignment.properties?.roleDefinitionId ?? '').split('/').pop()}`;
       const key = definitionId.toLowerCase();
       if (!definitions.has(key)) definitions.set(key, arm.get(definitionId, '2022-04-01') as Promise<RawDefinition>);
       const definition = await (definitions.get(key) as Promise<RawDefinition>);
