@@ -4,8 +4,9 @@
  * that dies leaves no half snapshot that looks whole, and never touches a
  * snapshot already there.
  */
-import { mkdir, open, readdir, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { JsonListFile } from './json-list-file.js';
 
 export class SnapshotTargetError extends Error {
   override readonly name = 'SnapshotTargetError';
@@ -48,18 +49,9 @@ export class SnapshotWriter {
     await writeFile(file, `${JSON.stringify(document)}\n`);
   }
 
-  /**
-   * Starts a `{"value":[…]}` list file whose items are appended as they
-   * arrive, so large listings never sit in memory whole. `head` adds fields
-   * before `value` (e.g. `@odata.context`).
-   */
-  async openList(relative: string, head: Record<string, unknown> = {}): Promise<ListFile> {
-    const file = this.claim(relative);
-    await mkdir(path.dirname(file), { recursive: true });
-    const handle = await open(file, 'w');
-    const prefix = JSON.stringify(head).slice(0, -1);
-    await handle.write(`${prefix}${prefix.length > 1 ? ',' : ''}"value":[`);
-    return new ListFile(handle);
+  /** An ARM-style `{"value":[…]}` list file, streamed (see JsonListFile); `head` adds fields before `value`. */
+  list(relative: string, head: Record<string, unknown> = {}): JsonListFile {
+    return new JsonListFile(this.claim(relative), { head });
   }
 
   /** Moves the staging folder into place; afterwards the snapshot is complete on disk. */
@@ -71,33 +63,5 @@ export class SnapshotWriter {
 
   async discard(): Promise<void> {
     await rm(this.staging, { recursive: true, force: true });
-  }
-}
-
-export class ListFile {
-  count = 0;
-  private buffer: string[] = [];
-
-  constructor(private readonly handle: FileHandle) {}
-
-  async append(items: readonly unknown[]): Promise<void> {
-    for (const item of items) {
-      this.buffer.push(`${this.count === 0 ? '' : ','}${JSON.stringify(item)}`);
-      this.count += 1;
-    }
-    if (this.buffer.length >= 200) await this.flush();
-  }
-
-  private async flush(): Promise<void> {
-    if (this.buffer.length === 0) return;
-    const text = this.buffer.join('');
-    this.buffer = [];
-    await this.handle.write(text);
-  }
-
-  async close(): Promise<void> {
-    await this.flush();
-    await this.handle.write(']}\n');
-    await this.handle.close();
   }
 }

@@ -7,7 +7,6 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { recompute } from '../../src/analysis/recompute.js';
 import { syncCollector } from '../../src/cli/commands/sync.js';
 import { startServer } from '../../src/serve/server.js';
 import { openStore } from '../../src/store/open.js';

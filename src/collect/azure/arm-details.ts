@@ -35,7 +35,7 @@ async function collectDetail(context: CollectContext, clients: DetailClients, de
     bySubscription.set(subscriptionId, [...(bySubscription.get(subscriptionId) ?? []), resource]);
   }
   for (const [subscriptionId, items] of bySubscription) {
-    const file = await context.writer.openList(`azure/arm/${subscriptionId}/${detail.key}.json`);
+    const file = context.writer.list(`azure/arm/${subscriptionId}/${detail.key}.json`);
     try {
       await forEachLimited(items, context.concurrency, async (resource) => {
         try {
@@ -51,7 +51,8 @@ async function collectDetail(context: CollectContext, clients: DetailClients, de
         context.log.advance('ARM details');
       });
     } finally {
-      await file.close();
+      // Resources that failed are recorded as problems; the file holds what the others returned.
+      await file.commit();
     }
   }
 }

@@ -12,7 +12,7 @@ import { ENTRA_FAMILIES, type EntraFamily, withoutSecrets } from './families.js'
 import { describeFailure, MissingParentError } from './failures.js';
 import { createGraphClient, type GraphClient, GraphResponseError } from './graph-client.js';
 import type { Sleep } from './graph-retry.js';
-import { JsonListFile } from './list-file.js';
+import { JsonListFile } from '../json-list-file.js';
 import { createLimiter, forEachInOrder, type Limiter } from './pool.js';
 
 export interface EntraCollectOptions {
@@ -56,7 +56,7 @@ const idOf = (item: unknown): string | undefined => {
 async function collectList(run: Run, family: EntraFamily): Promise<{ count: number; ids: string[] | undefined }> {
   const ids = run.parents.has(family.key) ? ([] as string[]) : undefined;
   let page = await run.client.getPage(run.client.url(family.path, family.query), run.signal);
-  const file = await JsonListFile.create(path.join(run.outDir, family.file), page.context ?? `${run.client.base}/$metadata#${family.path.slice(1)}`);
+  const file = new JsonListFile(path.join(run.outDir, family.file), { head: { '@odata.context': page.context ?? `${run.client.base}/$metadata#${family.path.slice(1)}` } });
   try {
     for (;;) {
       const items = page.items.map(withoutSecrets);
@@ -91,7 +91,7 @@ async function listUnder(run: Run, family: EntraFamily, id: string, signal: Abor
 }
 
 async function collectEach(run: Run, family: EntraFamily, parentIds: readonly string[]): Promise<number> {
-  const file = await JsonListFile.create(path.join(run.outDir, family.file), `${run.client.base}/$metadata#${family.context ?? family.key}`);
+  const file = new JsonListFile(path.join(run.outDir, family.file), { head: { '@odata.context': `${run.client.base}/$metadata#${family.context ?? family.key}` } });
   try {
     await forEachInOrder(
       parentIds,

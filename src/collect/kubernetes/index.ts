@@ -16,7 +16,7 @@ import path from 'node:path';
 import { kubernetesFamilyOf } from '../../load/kubernetes/index.js';
 import { type KubernetesKind, KubernetesKinds } from '../../snapshot/read-kubernetes.js';
 import { AKS_SERVER_APPLICATION, type ApiAnswer, ApiServer, KubeconfigError, RETRIED_STATUSES, TransportFailure } from './connection.js';
-import { ListFile } from './list-file.js';
+import { kindListFile } from './list-file.js';
 import { apiVersionOf, fileNameOf, forbiddenFix, type KindResource, listPathOf, resourceOf } from './resources.js';
 
 export interface KubernetesCollectOptions {
@@ -99,7 +99,7 @@ function refusal(api: ApiServer, resource: KindResource, answer: ApiAnswer): { r
 async function listKind(api: ApiServer, kind: KubernetesKind, options: KubernetesCollectOptions, pageSize: number): Promise<KindOutcome> {
   const resource = resourceOf(kind);
   const listPath = listPathOf(resource);
-  const out = new ListFile(options.outDir, fileNameOf(resource), apiVersionOf(resource), kind);
+  const out = kindListFile(options.outDir, fileNameOf(resource), apiVersionOf(resource), kind);
   let committed = false;
   try {
     let restarts = 0;
