@@ -32,7 +32,7 @@ describe('collect azure against the fake Contoso tenant', () => {
     vi.unstubAllEnvs();
     expect(collected.stderr).toBe('');
     const summary = JSON.parse(collected.stdout);
-    expect(collected.code, JSON.stringify(summary.problems, null, 2)).toBe(0);
+    expect(collected.code, JSON.stringify(summary.problems, null, 2) + collected.stderr).toBe(0);
     expect(summary.subscriptions).toBe(2);
     expect(summary.problems.filter((problem: { kind: string }) => problem.kind !== 'skipped')).toEqual([]);
     // The private cluster is reported and skipped, every Kubernetes family of it marked so ingest keeps what it has.
