@@ -5,7 +5,7 @@
  * `type` on these items; the snapshot adds the one their ids imply.
  */
 import { captureRawBodies } from '../../http/raw-responses.js';
-import { type ArmDetail, parseArmId } from './detail.js';
+import { type ArmDetail, type ArmIdParts, type DetailClients, parseArmId } from './detail.js';
 
 const NIC_TYPE = 'Microsoft.Compute/virtualMachineScaleSets/virtualMachines/networkInterfaces';
 const PIP_TYPE = 'Microsoft.Compute/virtualMachineScaleSets/virtualMachines/networkInterfaces/ipConfigurations/publicIPAddresses';
@@ -17,34 +17,36 @@ function itemsOf(bodies: readonly unknown[], type: string): Array<Record<string,
 const isUniform = (resource: Record<string, unknown>): boolean =>
   String((resource.properties as { orchestrationMode?: string } | undefined)?.orchestrationMode ?? 'Uniform').toLowerCase() !== 'flexible';
 
-export const scaleSetNetworkInterfaces: ArmDetail = {
-  key: 'scale-set-network-interfaces',
-  name: 'scale-set instance network interfaces',
-  sourceType: 'microsoft.compute/virtualmachinescalesets',
-  family: 'genericResources',
-  applies: isUniform,
-  async collect(resource, clients) {
-    const { subscriptionId, resourceGroup, name } = parseArmId(String(resource.id));
-    const { bodies } = await captureRawBodies(async () => {
-      for await (const page of clients.network(subscriptionId).networkInterfaces.listVirtualMachineScaleSetNetworkInterfaces(resourceGroup, name).byPage()) void page;
-    });
-    return itemsOf(bodies, NIC_TYPE);
-  },
-  deniedFix: 'grant Reader on the subscription (Microsoft.Network/networkInterfaces/read)',
-};
+/** One listing per scale set through @azure/arm-network, kept as ARM sent it. */
+function scaleSetListing(key: string, name: string, type: string, list: (clients: DetailClients, id: ArmIdParts) => { byPage(): AsyncIterable<unknown> }, read: string): ArmDetail {
+  return {
+    key,
+    name,
+    sourceType: 'microsoft.compute/virtualmachinescalesets',
+    family: 'genericResources',
+    applies: isUniform,
+    async collect(resource, clients) {
+      const { bodies } = await captureRawBodies(async () => {
+        for await (const page of list(clients, parseArmId(String(resource.id))).byPage()) void page;
+      });
+      return itemsOf(bodies, type);
+    },
+    deniedFix: `grant Reader on the subscription (${read})`,
+  };
+}
 
-export const scaleSetPublicIpAddresses: ArmDetail = {
-  key: 'scale-set-public-ip-addresses',
-  name: 'scale-set instance public IP addresses',
-  sourceType: 'microsoft.compute/virtualmachinescalesets',
-  family: 'genericResources',
-  applies: isUniform,
-  async collect(resource, clients) {
-    const { subscriptionId, resourceGroup, name } = parseArmId(String(resource.id));
-    const { bodies } = await captureRawBodies(async () => {
-      for await (const page of clients.network(subscriptionId).publicIPAddresses.listVirtualMachineScaleSetPublicIPAddresses(resourceGroup, name).byPage()) void page;
-    });
-    return itemsOf(bodies, PIP_TYPE);
-  },
-  deniedFix: 'grant Reader on the subscription (Microsoft.Network/publicIPAddresses/read)',
-};
+export const scaleSetNetworkInterfaces = scaleSetListing(
+  'scale-set-network-interfaces',
+  'scale-set instance network interfaces',
+  NIC_TYPE,
+  (clients, { subscriptionId, resourceGroup, name }) => clients.network(subscriptionId).networkInterfaces.listVirtualMachineScaleSetNetworkInterfaces(resourceGroup, name),
+  'Microsoft.Network/networkInterfaces/read',
+);
+
+export const scaleSetPublicIpAddresses = scaleSetListing(
+  'scale-set-public-ip-addresses',
+  'scale-set instance public IP addresses',
+  PIP_TYPE,
+  (clients, { subscriptionId, resourceGroup, name }) => clients.network(subscriptionId).publicIPAddresses.listVirtualMachineScaleSetPublicIPAddresses(resourceGroup, name),
+  'Microsoft.Network/publicIPAddresses/read',
+);
