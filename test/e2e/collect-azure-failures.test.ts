@@ -130,4 +130,16 @@ describe('collect azure when the tenant does not cooperate', () => {
     expect(refused[0]).toMatchObject({ kind: 'denied', reason: expect.stringMatching(/Azure Kubernetes Service Cluster User Role/) });
     expect(run.summary.problems.filter((problem) => problem.kind === 'error')).toEqual([]);
   });
+
+  it('a Graph permission not granted fails that Entra family with the fix; the rest of Entra ID is collected', async () => {
+    tenant.azure.state.app.graphRoles = tenant.azure.state.app.graphRoles.filter((role) => role !== 'Policy.Read.All');
+    const run = await collect();
+    expect(run.code).toBe(0);
+    const refused = run.summary.problems.filter((problem) => problem.scope === 'tenant');
+    expect(refused).toEqual([expect.objectContaining({ family: 'conditionalAccessPolicies', kind: 'denied', reason: expect.stringMatching(/Policy\.Read\.All.*admin consent/s) })]);
+    const manifest = JSON.parse(await readFile(path.join(run.out, 'manifest.json'), 'utf8'));
+    const entra = manifest.scopes.find((scope: { scope: string }) => scope.scope === 'tenant');
+    expect(entra.complete).toEqual(expect.arrayContaining(['users', 'groups', 'servicePrincipals', 'authorization']));
+    expect(entra.failed).toEqual(['conditionalAccessPolicies']);
+  });
 });
