@@ -34,13 +34,31 @@ export interface TenantView {
   rootManagementGroup: { readable: true; name: string } | { readable: false; reason: string };
 }
 
+/**
+ * MSAL reports an authority it could not read as `endpoints_resolution_error`
+ * whether the tenant is unknown or the host is down; asking the tenant's
+ * OpenID configuration once tells the two apart.
+ */
+async function whyEndpointsUnresolved(connection: AzureConnection, error: unknown): Promise<unknown> {
+  const tenant = connection.auth.tenantId;
+  if (!String((error as Error)?.message).includes('endpoints_resolution_error') || !tenant) return error;
+  try {
+    const response = await fetch(`${connection.endpoints.authorityHost}/${encodeURIComponent(tenant)}/v2.0/.well-known/openid-configuration`, { signal: AbortSignal.timeout(10_000) });
+    const body = (await response.json().catch(() => ({}))) as { error_description?: string };
+    return body.error_description ? new Error(body.error_description) : error;
+  } catch (probe) {
+    return probe;
+  }
+}
+
 /** Signs in to ARM once; a refusal here is fatal for the whole collection and is explained. */
 export async function signIn(connection: AzureConnection): Promise<{ tenantId: string; objectId: string | undefined }> {
   let token;
   try {
     token = await connection.auth.credential.getToken(defaultScope(connection.endpoints.resourceManager));
   } catch (error) {
-    throw new ConnectError(`cannot sign in to tenant ${connection.auth.tenantId ?? '(from the credential)'}: ${describeDiagnosis(diagnose(error, { tenantId: connection.auth.tenantId, clientId: connection.auth.clientId, action: 'signing in' }))}`);
+    const cause = await whyEndpointsUnresolved(connection, error);
+    throw new ConnectError(`cannot sign in to tenant ${connection.auth.tenantId ?? '(from the credential)'}: ${describeDiagnosis(diagnose(cause, { tenantId: connection.auth.tenantId, clientId: connection.auth.clientId, action: 'signing in' }))}`);
   }
   if (!token) throw new ConnectError('the credential returned no token for Azure Resource Manager');
   const claims = tokenClaims(token.token);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { checkConnection, type CheckReport } from '../../collect/check/check.js';
 import { openConnection } from '../../collect/connection/connection.js';
 import { redactSecrets } from '../../collect/connection/secrets.js';
+import { ConnectError } from '../../collect/tenant.js';
 import { addAzureOptions, type AzureCliOptions, resolveConnections } from './azure-options.js';
 
 const MARK = { pass: '✓', fail: '✗', 'not-applicable': '–' } as const;
@@ -35,7 +36,13 @@ export function registerAzure(program: Command): void {
     const reports: CheckReport[] = [];
     for (const resolved of await resolveConnections(options)) {
       const connection = await openConnection(resolved.connection);
-      reports.push(await checkConnection(connection, { includeSubscriptions: resolved.includeSubscriptions, excludeSubscriptions: resolved.excludeSubscriptions }));
+      try {
+        reports.push(await checkConnection(connection, { includeSubscriptions: resolved.includeSubscriptions, excludeSubscriptions: resolved.excludeSubscriptions }));
+      } catch (error) {
+        // Scripts reading --json get an answer even when sign-in fails; the message still goes to stderr.
+        if (options.json && error instanceof ConnectError) console.log(JSON.stringify({ ok: false, error: { message: redactSecrets(error.message) } }, null, 2));
+        throw error;
+      }
     }
     console.log(options.json ? redactSecrets(JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)) : reports.map(formatCheckReport).join('\n\n'));
     if (reports.some((report) => !report.ok)) process.exitCode = 1;
