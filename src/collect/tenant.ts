@@ -8,10 +8,10 @@ import { defaultScope } from './connection/clouds.js';
 import type { AzureConnection } from './connection/connection.js';
 import { describeDiagnosis, diagnose } from './connection/diagnose.js';
 import type { SubscriptionInfo } from './context.js';
+import { ConnectError } from './errors.js';
 
-export class ConnectError extends Error {
-  override readonly name = 'ConnectError';
-}
+export { ConnectError } from './errors.js';
+
 
 /** Claims of a JWT access token, read without verifying it: only to learn the tenant, object id and granted roles. */
 export function tokenClaims(token: string): Record<string, unknown> {

@@ -9,7 +9,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { RecomputeSummary } from '../analysis/recompute.js';
-import { type CollectSummary } from '../collect/collect.js';
+import type { CollectSummary } from '../collect/collect.js';
 import { redactSecrets } from '../collect/connection/secrets.js';
 import { ingestSnapshot, type LoadSummary } from '../load/ingest.js';
 import type { GraphStore } from '../store/graph-store.js';

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { checkConnection, type CheckReport } from '../../collect/check/check.js';
-import { openConnection } from '../../collect/connection/connection.js';
+import type { CheckReport } from '../../collect/check/check.js';
 import { redactSecrets } from '../../collect/connection/secrets.js';
-import { ConnectError } from '../../collect/tenant.js';
+import { ConnectError } from '../../collect/errors.js';
 import { addAzureOptions, type AzureCliOptions, resolveConnections } from './azure-options.js';
 
 const MARK = { pass: '✓', fail: '✗', 'not-applicable': '–' } as const;
@@ -33,6 +32,8 @@ export function registerAzure(program: Command): void {
       .description('sign in, list what the credential sees and verify every prerequisite, with the fix for each one missing')
       .option('--json', 'print the report as JSON'),
   ).action(async (options: AzureCliOptions & { json?: boolean }) => {
+    // The Azure SDKs load only for commands that talk to Azure.
+    const [{ checkConnection }, { openConnection }] = await Promise.all([import('../../collect/check/check.js'), import('../../collect/connection/connection.js')]);
     const reports: CheckReport[] = [];
     for (const resolved of await resolveConnections(options)) {
       const connection = await openConnection(resolved.connection);

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { collectAzure, type CollectSummary } from '../../collect/collect.js';
-import { openConnection } from '../../collect/connection/connection.js';
+import type { CollectSummary } from '../../collect/collect.js';
 import { redactSecrets } from '../../collect/connection/secrets.js';
 import { collectProgress } from '../collect-progress.js';
 import { UsageError } from '../errors.js';
@@ -43,6 +42,8 @@ export function formatCollectSummary(summary: CollectSummary): string {
 
 /** Collects each connection; several connections go to one sub-folder each. */
 export async function collectConnections(resolved: readonly ResolvedConnection[], out: string, options: { concurrency: number; entra: boolean; quiet?: boolean }): Promise<CollectSummary[]> {
+  // The Azure SDKs load only for commands that talk to Azure.
+  const [{ collectAzure }, { openConnection }] = await Promise.all([import('../../collect/collect.js'), import('../../collect/connection/connection.js')]);
   const summaries: CollectSummary[] = [];
   for (const item of resolved) {
     const connection = await openConnection(item.connection);

@@ -14,14 +14,12 @@ import {
   WorkloadIdentityCredential,
 } from '@azure/identity';
 import type { CloudEndpoints } from './clouds.js';
+import { CredentialConfigError } from '../errors.js';
 import { registerSecret } from './secrets.js';
 
 export const AUTH_METHODS = ['secret', 'certificate', 'cli', 'managed-identity', 'workload-identity'] as const;
 export type AuthMethod = (typeof AUTH_METHODS)[number];
 
-export class CredentialConfigError extends Error {
-  override readonly name = 'CredentialConfigError';
-}
 
 export interface CredentialOptions {
   /** Chosen from what is configured when absent: a secret, else a certificate, else workload identity. */
