@@ -4,15 +4,22 @@
  * Without one: under CI the run fails with how to install it; elsewhere the
  * suites are skipped and this says so once.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { type GraphServerInfo, INSTALL_HINT, type RunningFalkorDB, startFalkorDB } from './bolt-server.js';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Test certificates of every worker go here, and go when the run ends (see https-server.ts).
+  const tlsDir = await mkdtemp(path.join(os.tmpdir(), 'reachgraph-test-tls-'));
+  process.env.REACHGRAPH_TEST_TLS_DIR = tlsDir;
+  const removeTls = () => rm(tlsDir, { recursive: true, force: true });
   const uri = process.env.NEO4J_URI?.trim();
   if (uri) {
     project.provide('graphServer', { kind: 'neo4j', uri });
     console.log(`graph store tests: using Neo4j at ${uri.replace(/\/\/[^@/]*@/, '//')} (NEO4J_URI)`);
-    return async () => {};
+    return removeTls;
   }
   let server: RunningFalkorDB | undefined;
   let info: GraphServerInfo;
@@ -29,5 +36,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('graphServer', info);
   return async () => {
     await server?.stop();
+    await removeTls();
   };
 }

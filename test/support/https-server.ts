@@ -29,7 +29,9 @@ let certificate: TestCertificate | undefined;
 
 export function testCertificate(): TestCertificate {
   if (certificate) return certificate;
-  const folder = mkdtempSync(path.join(tmpdir(), 'reachgraph-tls-'));
+  // The test run's folder (see global-setup.ts), removed when the run ends; elsewhere (benchmarks) one of our own.
+  const parent = process.env.REACHGRAPH_TEST_TLS_DIR ?? mkdtempSync(path.join(tmpdir(), 'reachgraph-tls-'));
+  const folder = mkdtempSync(path.join(parent, `${process.pid}-`));
   const keyFile = path.join(folder, 'key.pem');
   const caFile = path.join(folder, 'cert.pem');
   execFileSync(
@@ -39,7 +41,9 @@ export function testCertificate(): TestCertificate {
     { stdio: 'ignore' },
   );
   certificate = { cert: readFileSync(caFile, 'utf8'), key: readFileSync(keyFile, 'utf8'), caFile };
-  process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+  // Only the public certificate stays on disk, for NODE_EXTRA_CA_CERTS in child processes.
+  rmSync(keyFile);
+  if (!process.env.REACHGRAPH_TEST_TLS_DIR) process.once('exit', () => rmSync(parent, { recursive: true, force: true }));
   return certificate;
 }
 
