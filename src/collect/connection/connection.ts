@@ -42,10 +42,12 @@ export async function openConnection(options: ConnectionOptions, env: NodeJS.Pro
   const stats = new RequestStats();
   const throttle = throttlePolicy({ ...options.throttle, stats });
   const policies = (service: string): AdditionalPolicyConfig[] => [
-    // Order matters within perRetry: throttling waits wrap the counter, so every request on the wire is counted once.
-    { policy: throttle, position: 'perRetry' },
-    { policy: requestCountingPolicy(stats, service), position: 'perRetry' },
+    // Raw bodies outermost: they see only the answer that ends a call's retries.
     { policy: rawBodyPolicy, position: 'perCall' },
+    // Per call, so before the SDK signs the request: a retry after a long wait goes out with a fresh token.
+    { policy: throttle, position: 'perCall' },
+    // Per retry (after signing): every request on the wire is counted, and every 429, including those the SDK's own retry waits out.
+    { policy: requestCountingPolicy(stats, service), position: 'perRetry' },
   ];
   return {
     name: options.name ?? auth.tenantId ?? 'default',

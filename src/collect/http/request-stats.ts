@@ -1,4 +1,5 @@
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import { waitFromHeaders } from './throttle-policy.js';
 
 /** What a collection cost: every HTTP request made, and the time spent waiting out throttling. */
 export class RequestStats {
@@ -13,8 +14,14 @@ export class RequestStats {
     this.byService.set(service, (this.byService.get(service) ?? 0) + 1);
   }
 
-  recordWait(ms: number): void {
+  /** A slow-down: a 429 answer or a pause for a spent quota, and the time it costs (0 when another policy does the waiting). */
+  recordThrottle(ms: number): void {
     this.throttled += 1;
+    this.throttleWaitMs += ms;
+  }
+
+  /** Time waited for a throttle already counted. */
+  recordWait(ms: number): void {
     this.throttleWaitMs += ms;
   }
 
@@ -23,13 +30,20 @@ export class RequestStats {
   }
 }
 
-/** Counts each HTTP request that goes on the wire (placed per retry, so retries count too). */
+/**
+ * Counts each HTTP request that goes on the wire (placed per retry, so
+ * retries count too) and each 429, with the wait its Retry-After asks for:
+ * the SDK's own retry policy waits that out before the throttle policy
+ * would see it.
+ */
 export function requestCountingPolicy(stats: RequestStats, service: string): PipelinePolicy {
   return {
     name: `reachgraphRequestCounting-${service}`,
-    sendRequest(request, next) {
+    async sendRequest(request, next) {
       stats.count(service);
-      return next(request);
+      const response = await next(request);
+      if (response.status === 429) stats.recordThrottle(waitFromHeaders(response) ?? 0);
+      return response;
     },
   };
 }

@@ -6,8 +6,9 @@
  * answers (`x-ms-user-quota-remaining`, `x-ms-user-quota-resets-after`,
  * hh:mm:ss): when the quota is spent, the next query would be refused, so the
  * policy pauses every request of the pipeline until the window resets.
- * Placed per retry, it sees a 429 before the SDK's retry policy and handles
- * every one, so each wait is counted.
+ * It sits per call, before the SDK's retry and signing: what reaches it is a
+ * 429 the SDK gave back, and its retry is signed afresh, so a token that
+ * expired during a long wait is never sent.
  */
 import type { PipelinePolicy, PipelineResponse } from '@azure/core-rest-pipeline';
 import type { AbortSignalLike } from '@azure/abort-controller';
@@ -57,9 +58,11 @@ export function throttlePolicy(options: ThrottleOptions): PipelinePolicy {
   // Shared by every request of the pipeline: a spent quota holds them all.
   let pausedUntil = 0;
 
-  const pause = async (ms: number, signal?: AbortSignalLike): Promise<void> => {
+  const pause = async (ms: number, counted: boolean, signal?: AbortSignalLike): Promise<void> => {
     const wait = Math.min(ms, maxWaitMs);
-    options.stats.recordWait(wait);
+    // A 429 is counted where it arrives (request counting); its wait is counted here unless its Retry-After already was.
+    if (counted) options.stats.recordWait(wait);
+    else options.stats.recordThrottle(wait);
     await sleep(wait, signal);
   };
 
@@ -68,7 +71,7 @@ export function throttlePolicy(options: ThrottleOptions): PipelinePolicy {
     async sendRequest(request, next) {
       for (let attempt = 0; ; attempt += 1) {
         const waitForQuota = pausedUntil - Date.now();
-        if (waitForQuota > 0) await pause(waitForQuota, request.abortSignal);
+        if (waitForQuota > 0) await pause(waitForQuota, false, request.abortSignal);
         const response = await next(request);
         const remaining = response.headers.get('x-ms-user-quota-remaining');
         // A 429's own wait covers its reset; only a successful answer that spent the quota holds the next requests.
@@ -79,7 +82,8 @@ export function throttlePolicy(options: ThrottleOptions): PipelinePolicy {
         if (response.status !== 429 || attempt >= maxRetries) return response;
         const told = waitFromHeaders(response);
         const backoff = baseDelayMs * 2 ** attempt * (0.8 + Math.random() * 0.4);
-        await pause(told ?? backoff, request.abortSignal);
+        if (told === undefined) await pause(backoff, true, request.abortSignal);
+        else await sleep(Math.min(told, maxWaitMs), request.abortSignal);
       }
     },
   };

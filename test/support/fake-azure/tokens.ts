@@ -62,6 +62,14 @@ export function newTokenClaims(options: { audience: string; tenantId: string; cl
 export type TokenReading = { ok: true; claims: AccessTokenClaims } | { ok: false; reason: 'missing' | 'malformed' | 'expired'; claims?: AccessTokenClaims };
 
 /** Reads a bearer token issued by the fake login: its signature, then its lifetime. The audience is the caller's to check. */
+/**
+ * Services protected by Entra ID accept a token a little past its `exp` (five
+ * minutes of clock skew in production); a few seconds keep short-lived test
+ * tokens honest on a loaded machine, where a request signed with a token
+ * about to expire can take a second to arrive.
+ */
+export const CLOCK_SKEW_SECONDS = 3;
+
 export function readAccessToken(authorization: string | undefined): TokenReading {
   const token = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? '')?.[1];
   if (!token) return { ok: false, reason: 'missing' };
@@ -76,6 +84,6 @@ export function readAccessToken(authorization: string | undefined): TokenReading
   } catch {
     return { ok: false, reason: 'malformed' };
   }
-  if (claims.exp <= Math.floor(Date.now() / 1000)) return { ok: false, reason: 'expired', claims };
+  if (claims.exp + CLOCK_SKEW_SECONDS <= Math.floor(Date.now() / 1000)) return { ok: false, reason: 'expired', claims };
   return { ok: true, claims };
 }
