@@ -91,7 +91,9 @@ async function collectCluster(context: CollectContext, cluster: Record<string, u
     ...(context.signal ? { signal: context.signal } : {}),
   });
   if (result.unreachable) {
+    // A private cluster out of reach, or an API server that refuses the collector, is reported and skipped; a public one that cannot be reached failed.
     if (isPrivate) failAll('skipped', `cluster ${name} is private: its API server is reachable only from its virtual network (${result.unreachable}). Run reachgraph inside that network to collect it`);
+    else if (/^40[13] /.test(result.unreachable)) failAll('denied', `cluster ${name}: ${result.unreachable}`);
     else failAll('error', `cluster ${name}: ${result.unreachable}`);
     return;
   }

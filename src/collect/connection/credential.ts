@@ -111,7 +111,9 @@ export async function createCredential(options: CredentialOptions, endpoints: Cl
       return { method, tenantId, clientId, credential: new AzureCliCredential(tenantId ? { tenantId } : {}) };
     case 'managed-identity':
       return { method, tenantId, clientId, credential: clientId ? new ManagedIdentityCredential({ clientId }) : new ManagedIdentityCredential() };
-    case 'workload-identity':
-      return { method, tenantId, clientId, credential: new WorkloadIdentityCredential({ ...common, ...(tenantId ? { tenantId } : {}), ...(clientId ? { clientId } : {}) }) };
+    case 'workload-identity': {
+      const tokenFilePath = required(env.AZURE_FEDERATED_TOKEN_FILE, 'the federated token file', 'AZURE_FEDERATED_TOKEN_FILE (AKS workload identity sets it in the pod)');
+      return { method, tenantId, clientId, credential: new WorkloadIdentityCredential({ ...common, tokenFilePath, ...(tenantId ? { tenantId } : {}), ...(clientId ? { clientId } : {}) }) };
+    }
   }
 }
