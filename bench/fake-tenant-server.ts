@@ -15,7 +15,7 @@
 import { once } from 'node:events';
 import path from 'node:path';
 import { AKS_SERVER_APP, type FakeAzureState, syntheticState } from '../test/support/fake-azure/index.js';
-import { syntheticCluster } from '../test/support/fake-kubernetes.js';
+import { syntheticCluster } from '../test/support/fake-kubernetes-synthetic.js';
 import { startFakeTenant } from '../test/support/fake-tenant.js';
 
 export interface BenchTenantOptions {

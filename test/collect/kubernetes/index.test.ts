@@ -5,7 +5,8 @@ import { collectKubernetesCluster, type KubernetesCollectOptions, MAX_RESTARTS }
 import { MAX_ATTEMPTS } from '../../../src/collect/kubernetes/connection.js';
 import { readKubernetesSnapshot } from '../../../src/snapshot/read-kubernetes.js';
 import { scratchFolder } from '../../helpers/scratch.js';
-import { type FakeKubernetes, objectsFromSnapshotFolder, startFakeKubernetes, syntheticCluster } from '../../support/fake-kubernetes.js';
+import { type FakeKubernetes, objectsFromSnapshotFolder, startFakeKubernetes } from '../../support/fake-kubernetes.js';
+import { syntheticCluster } from '../../support/fake-kubernetes-synthetic.js';
 
 const EXAMPLE = path.resolve('examples/contoso');
 const CLUSTER_ID = '/subscriptions/9b2f6d1e-0000-4000-8000-000000000001/resourceGroups/rg-prod/providers/Microsoft.ContainerService/managedClusters/aks-prod';
