@@ -31,16 +31,3 @@ export interface CollectContext {
   concurrency: number;
   signal?: AbortSignal;
 }
-
-/** Runs `work` over `items` with at most `limit` at once; a rejection is the caller's to prevent (work records its own failures). */
-export async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-}

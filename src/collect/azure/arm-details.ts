@@ -6,7 +6,8 @@
 import { NetworkManagementClient } from '@azure/arm-network';
 import { ArmRest } from '../arm/arm-rest.js';
 import { describeDiagnosis, diagnose } from '../connection/diagnose.js';
-import { type CollectContext, forEachLimited } from '../context.js';
+import type { CollectContext } from '../context.js';
+import { createLimiter, forEachInOrder } from '../pool.js';
 import { ARM_DETAILS, type ArmDetail, type DetailClients } from './details/index.js';
 import { parseArmId } from './details/detail.js';
 
@@ -37,19 +38,27 @@ async function collectDetail(context: CollectContext, clients: DetailClients, de
   for (const [subscriptionId, items] of bySubscription) {
     const file = context.writer.list(`azure/arm/${subscriptionId}/${detail.key}.json`);
     try {
-      await forEachLimited(items, context.concurrency, async (resource) => {
-        try {
-          const found = await detail.collect(resource, clients);
+      // In input order, so the same estate gives the same file from one run to the next.
+      await forEachInOrder(
+        items,
+        { limit: createLimiter(context.concurrency), window: context.concurrency * 4 },
+        async (resource) => {
+          try {
+            return await detail.collect(resource, clients);
+          } catch (error) {
+            const diagnosis = diagnose(error, { action: `reading ${detail.name} of ${String(resource.id)}` });
+            const denied = (error as { statusCode?: number }).statusCode === 403;
+            const reason = denied ? `${detail.name}: ${diagnosis.cause}. Fix: ${detail.deniedFix}` : `${detail.name}: ${describeDiagnosis(diagnosis)}`;
+            context.outcome.problem(subscriptionId, detail.family, denied ? 'denied' : 'error', reason);
+            return [];
+          }
+        },
+        async (found) => {
           await file.append(found);
           context.outcome.count(subscriptionId, detail.family, found.length);
-        } catch (error) {
-          const diagnosis = diagnose(error, { action: `reading ${detail.name} of ${String(resource.id)}` });
-          const denied = (error as { statusCode?: number }).statusCode === 403;
-          const reason = denied ? `${detail.name}: ${diagnosis.cause}. Fix: ${detail.deniedFix}` : `${detail.name}: ${describeDiagnosis(diagnosis)}`;
-          context.outcome.problem(subscriptionId, detail.family, denied ? 'denied' : 'error', reason);
-        }
-        context.log.advance('ARM details');
-      });
+          context.log.advance('ARM details');
+        },
+      );
     } finally {
       // Resources that failed are recorded as problems; the file holds what the others returned.
       await file.commit();

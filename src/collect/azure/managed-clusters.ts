@@ -12,7 +12,8 @@ import { KUBERNETES_FAMILY_KEYS } from '../../load/kubernetes/index.js';
 import { AKS_SERVER_APPLICATION_ID } from '../connection/clouds.js';
 import { describeDiagnosis, diagnose } from '../connection/diagnose.js';
 import { registerSecret } from '../connection/secrets.js';
-import { type CollectContext, forEachLimited } from '../context.js';
+import type { CollectContext } from '../context.js';
+import { createLimiter } from '../pool.js';
 import { collectKubernetesCluster } from '../kubernetes/index.js';
 import { parseArmId } from './details/detail.js';
 
@@ -107,8 +108,14 @@ export async function collectManagedClusters(context: CollectContext, clusters: 
   const folders = folderNames(clusters);
   const clients = new Map<string, ContainerServiceClient>();
   context.log.stage('AKS clusters', clusters.length);
-  await forEachLimited(clusters, Math.min(2, context.concurrency), async (cluster) => {
-    await collectCluster(context, cluster, folders.get(String(cluster.id)) as string, clients);
-    context.log.advance('AKS clusters');
-  });
+  // Two clusters at a time: each lists several kinds at once on its own.
+  const limit = createLimiter(Math.min(2, context.concurrency));
+  await Promise.all(
+    clusters.map((cluster) =>
+      limit(async () => {
+        await collectCluster(context, cluster, folders.get(String(cluster.id)) as string, clients);
+        context.log.advance('AKS clusters');
+      }),
+    ),
+  );
 }

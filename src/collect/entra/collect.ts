@@ -13,7 +13,7 @@ import { describeFailure, MissingParentError } from './failures.js';
 import { createGraphClient, type GraphClient, GraphResponseError } from './graph-client.js';
 import type { Sleep } from './graph-retry.js';
 import { JsonListFile } from '../json-list-file.js';
-import { createLimiter, forEachInOrder, type Limiter } from './pool.js';
+import { createLimiter, forEachInOrder, type Limiter } from '../pool.js';
 
 export interface EntraCollectOptions {
   credential: TokenCredential;

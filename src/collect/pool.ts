@@ -1,5 +1,5 @@
 /**
- * Bounded concurrency for per-item requests (members of each group, …):
+ * Bounded concurrency for per-item requests (members of each group, ARM details of each resource, …):
  * one limiter shared by every per-item family caps the requests in flight,
  * and results are handed on in input order, so a snapshot's files come out
  * the same from one run to the next.

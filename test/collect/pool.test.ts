@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { createLimiter, forEachInOrder } from '../../../src/collect/entra/pool.js';
+import { createLimiter, forEachInOrder } from '../../src/collect/pool.js';
 
 describe('createLimiter', () => {
   it('runs at most the limit at once, across every caller', async () => {
