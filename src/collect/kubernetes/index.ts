@@ -16,6 +16,7 @@ import path from 'node:path';
 import { kubernetesFamilyOf } from '../../load/kubernetes/index.js';
 import { type KubernetesKind, KubernetesKinds } from '../../snapshot/read-kubernetes.js';
 import { AKS_SERVER_APPLICATION, type ApiAnswer, ApiServer, KubeconfigError, RETRIED_STATUSES, TransportFailure } from './connection.js';
+import { createLimiter } from '../pool.js';
 import { kindListFile } from './list-file.js';
 import { apiVersionOf, fileNameOf, forbiddenFix, type KindResource, listPathOf, resourceOf } from './resources.js';
 
@@ -141,22 +142,6 @@ async function listKind(api: ApiServer, kind: KubernetesKind, options: Kubernete
   }
 }
 
-/** Runs `task` over `items`, at most `limit` at once, and waits for every one (so none is still writing after a failure). */
-async function pool<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index]!);
-    }
-  };
-  const settled = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
-  const failure = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-  if (failure) throw failure.reason;
-  return results;
-}
-
 function positive(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, not ${value}`);
@@ -181,7 +166,12 @@ export async function collectKubernetesCluster(options: KubernetesCollectOptions
     await mkdir(options.outDir, { recursive: true });
     await writeFile(path.join(options.outDir, 'cluster.json'), `${JSON.stringify({ resourceId: options.clusterId }, null, 2)}\n`);
     const rest = KubernetesKinds.filter((kind) => kind !== 'Namespace');
-    const outcomes = [probe, ...(await pool(rest, concurrency, (kind) => listKind(api, kind, options, pageSize)))];
+    const limit = createLimiter(concurrency);
+    // allSettled: no kind may still be writing when a failure is thrown.
+    const settled = await Promise.allSettled(rest.map((kind) => limit(() => listKind(api, kind, options, pageSize))));
+    const failure = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failure) throw failure.reason;
+    const outcomes = [probe, ...settled.map((outcome) => (outcome as PromiseFulfilledResult<Awaited<ReturnType<typeof listKind>>>).value)];
 
     const counts: Record<string, number> = {};
     const failed: KubernetesCollectResult['failed'] = [];
