@@ -33,6 +33,15 @@ export function parseResetsAfter(value: string | undefined): number | undefined 
   return (Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3])) * 1000;
 }
 
+/** A Retry-After value (seconds, or an HTTP date) in milliseconds. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
+}
+
 /** What the answer says to wait, in milliseconds: Retry-After (seconds or a date), retry-after-ms, x-ms-retry-after-ms, or the quota reset. */
 export function waitFromHeaders(response: PipelineResponse, now = Date.now()): number | undefined {
   const headers = response.headers;
@@ -40,14 +49,7 @@ export function waitFromHeaders(response: PipelineResponse, now = Date.now()): n
     const ms = Number(headers.get(name));
     if (headers.get(name) && Number.isFinite(ms) && ms >= 0) return ms;
   }
-  const retryAfter = headers.get('retry-after');
-  if (retryAfter) {
-    const seconds = Number(retryAfter);
-    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-    const date = Date.parse(retryAfter);
-    if (Number.isFinite(date)) return Math.max(0, date - now);
-  }
-  return parseResetsAfter(headers.get('x-ms-user-quota-resets-after'));
+  return parseRetryAfter(headers.get('retry-after'), now) ?? parseResetsAfter(headers.get('x-ms-user-quota-resets-after'));
 }
 
 export function throttlePolicy(options: ThrottleOptions): PipelinePolicy {

@@ -16,6 +16,7 @@ import { createSecureContext, type TLSSocket } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
+import { parseRetryAfter } from '../http/throttle-policy.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -220,13 +221,8 @@ function describeTransportError(error: unknown, server: string, reached: boolean
 /** Retry-After in seconds or as an HTTP date, else the Status body's retryAfterSeconds. */
 function retryAfterMs(headers: RawAnswer['headers'], body: unknown): number | undefined {
   const header = headers['retry-after'];
-  const value = Array.isArray(header) ? header[0] : header;
-  if (value !== undefined) {
-    const seconds = Number(value);
-    if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-    const date = Date.parse(value);
-    if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
-  }
+  const told = parseRetryAfter(Array.isArray(header) ? header[0] : header);
+  if (told !== undefined) return told;
   const seconds = (body as { details?: { retryAfterSeconds?: unknown } } | undefined)?.details?.retryAfterSeconds;
   return typeof seconds === 'number' && seconds >= 0 ? seconds * 1000 : undefined;
 }
