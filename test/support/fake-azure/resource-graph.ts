@@ -180,7 +180,7 @@ export function resourceGraphService(state: FakeAzureState): ResourceGraphServic
 
     const rows = cursor.rows.slice(offset, offset + top);
     const more = offset + rows.length < cursor.rows.length;
-    const pageable = cursor.columns.includes('id');
+    const pageable = cursor.columns.includes('id') && !state.resourceGraphWithoutSkipTokens;
     const answer: Record<string, unknown> = {
       totalRecords: cursor.rows.length,
       count: rows.length,

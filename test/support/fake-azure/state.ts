@@ -146,6 +146,8 @@ export interface FakeAzureState {
   refuseResourceGraphAt: string[];
   /** Subscriptions whose Resource Graph queries are refused (403 AccessDenied) though the app sees them, as with a deny assignment on Resource Graph reads. */
   refuseResourceGraphFor: string[];
+  /** Answers too long for one page come back `resultTruncated: "true"` without a skip token, as for a query Resource Graph cannot page. */
+  resourceGraphWithoutSkipTokens?: boolean;
   faults: FaultRule[];
   /** Items per page of ARM list calls (small, so paging is exercised). */
   armPageSize: number;
