@@ -14,7 +14,7 @@ import type { AzureConnection } from './connection/connection.js';
 import { describeDiagnosis, diagnose } from './connection/diagnose.js';
 import { redactSecrets } from './connection/secrets.js';
 import { type CollectContext, type CollectLog, silentLog } from './context.js';
-import { collectEntra } from './entra/index.js';
+import { collectEntra, ENTRA_FAMILIES } from './entra/index.js';
 import { CollectionOutcome, type CollectionProblem } from './outcome.js';
 import { SnapshotWriter } from './snapshot-writer.js';
 import { type ScopeFilter, viewTenant } from './tenant.js';
@@ -115,8 +115,10 @@ export async function collectAzure(connection: AzureConnection, options: Collect
 
 async function collectEntraInto(context: CollectContext): Promise<void> {
   const { connection, outcome } = context;
+  context.log.stage('Entra ID', ENTRA_FAMILIES.length);
   try {
     const result = await collectEntra({
+      onFamilyDone: () => context.log.advance('Entra ID'),
       credential: connection.auth.credential,
       graphEndpoint: connection.endpoints.graph,
       outDir: `${context.writer.staging}/entra`,

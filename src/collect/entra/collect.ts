@@ -28,6 +28,8 @@ export interface EntraCollectOptions {
   signal?: AbortSignal;
   /** Waits between retries; tests pass one that does not really wait. Default: real timers. */
   sleep?: Sleep;
+  /** Called as each family ends, written or failed (progress). */
+  onFamilyDone?: (family: string) => void;
 }
 
 export interface EntraCollectResult {
@@ -145,6 +147,8 @@ export async function collectEntra(options: EntraCollectOptions): Promise<EntraC
     } catch (error) {
       failures.set(family.key, describeFailure(error, family, options.graphEndpoint));
       return undefined;
+    } finally {
+      options.onFamilyDone?.(family.key);
     }
   };
   for (const family of ENTRA_FAMILIES) done.set(family.key, collect(family));

@@ -235,6 +235,14 @@ describe('collectEntra', () => {
     expect(read('group-members.json').value.map((group) => group.id)).toEqual(graph.state.directory.groups.map((group) => group.id).filter((id) => id !== gone));
   });
 
+  it('tells progress as each family ends, failed ones included', async () => {
+    const graph = await start();
+    graph.state.grantedRoles = ALL_ROLES.filter((role) => role !== 'Policy.Read.All');
+    const ended: string[] = [];
+    await collect(graph, { onFamilyDone: (family) => ended.push(family) });
+    expect(ended.sort()).toEqual(ENTRA_FAMILIES.map((family) => family.key).sort());
+  });
+
   it('takes a new token whenever the credential says the last one expired', async () => {
     const graph = await start();
     const credential = new FakeGraphCredential({ roles: ALL_ROLES, lifetimeSeconds: 60, reportExpiresInMs: 500 });
