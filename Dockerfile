@@ -16,6 +16,8 @@ COPY package.json ./
 COPY bin ./bin
 COPY cypher ./cypher
 COPY examples ./examples
+# Where `serve --sync-every` keeps its snapshots (a volume in docker-compose.yml); named volumes take this ownership.
+RUN mkdir -p /var/lib/reachgraph/snapshots && chown node:node /var/lib/reachgraph/snapshots
 USER node
 EXPOSE 8080
 ENTRYPOINT ["node", "/app/bin/reachgraph.js"]
