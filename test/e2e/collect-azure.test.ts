@@ -45,6 +45,16 @@ describe('collect azure against the fake Contoso tenant', () => {
     expect(fromCollector.code).toBe(0);
     expect(JSON.parse(fromCollector.stdout)).toEqual(JSON.parse(fromHand.stdout));
 
+    // And through the store: ingest each into its own graph, recompute, read exposure back.
+    const stores = { collected: path.join(scratch.root, 'collected.json'), hand: path.join(scratch.root, 'hand.json') };
+    for (const [store, snapshot] of [[stores.collected, out], [stores.hand, contoso]] as const) {
+      expect((await runCli('ingest', snapshot, '--store', store)).code).toBe(0);
+      expect((await runCli('recompute', '--store', store)).code).toBe(0);
+    }
+    const storedCollected = JSON.parse((await runCli('exposure', '--store', stores.collected, '--json')).stdout);
+    expect(storedCollected.assets).toHaveLength(9);
+    expect(storedCollected).toEqual(JSON.parse((await runCli('exposure', '--store', stores.hand, '--json')).stdout));
+
     const manifest = JSON.parse(await readFile(path.join(out, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({ version: 1, tenantId: tenant.azure.state.tenant.id, cloud: 'AzurePublicCloud', tool: { name: 'reachgraph' } });
   });
