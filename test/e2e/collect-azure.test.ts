@@ -47,10 +47,17 @@ describe('collect azure against the fake Contoso tenant', () => {
 
     // And through the store: ingest each into its own graph, recompute, read exposure back.
     const stores = { collected: path.join(scratch.root, 'collected.json'), hand: path.join(scratch.root, 'hand.json') };
+    const recomputed: Array<{ exposedAssets: number; attackPaths: number; assetsAnalysed: number }> = [];
     for (const [store, snapshot] of [[stores.collected, out], [stores.hand, contoso]] as const) {
       expect((await runCli('ingest', snapshot, '--store', store)).code).toBe(0);
-      expect((await runCli('recompute', '--store', store)).code).toBe(0);
+      const run = await runCli('recompute', '--store', store, '--json');
+      expect(run.code).toBe(0);
+      recomputed.push(JSON.parse(run.stdout));
     }
+    // Attack paths need the role assignments Resource Graph's AuthorizationResources gave.
+    expect(recomputed[0]).toMatchObject({ exposedAssets: 9, attackPaths: 8 });
+    const counts = ({ assetsAnalysed, exposedAssets, attackPaths }: (typeof recomputed)[number]) => ({ assetsAnalysed, exposedAssets, attackPaths });
+    expect(counts(recomputed[0]!)).toEqual(counts(recomputed[1]!));
     const storedCollected = JSON.parse((await runCli('exposure', '--store', stores.collected, '--json')).stdout);
     expect(storedCollected.assets).toHaveLength(9);
     expect(storedCollected).toEqual(JSON.parse((await runCli('exposure', '--store', stores.hand, '--json')).stdout));
