@@ -15,13 +15,13 @@ export interface Diagnosis {
 }
 
 const AADSTS: Record<string, (context: DiagnoseContext) => Omit<Diagnosis, 'code'>> = {
-  '7000215': () => ({
+  '7000215': (context) => ({
     cause: 'the client secret is invalid (AADSTS7000215) — often the secret\'s ID was pasted instead of its Value',
-    fix: 'Entra admin center → App registrations → your app → Certificates & secrets: copy the secret\'s *Value* (shown once, at creation), or create a new one (`az ad app credential reset --id <client-id> --append`)',
+    fix: `Entra admin center → App registrations → your app → Certificates & secrets: copy the secret's *Value* (shown once, at creation), or create a new one (\`az ad app credential reset --id ${context.clientId ?? '<client-id>'} --append\`)`,
   }),
-  '7000222': () => ({
+  '7000222': (context) => ({
     cause: 'the client secret has expired (AADSTS7000222)',
-    fix: 'create a new secret (Entra admin center → App registrations → your app → Certificates & secrets → New client secret, or `az ad app credential reset --id <client-id> --append`) and reconnect with it',
+    fix: `create a new secret (Entra admin center → App registrations → your app → Certificates & secrets → New client secret, or \`az ad app credential reset --id ${context.clientId ?? '<client-id>'} --append\`) and reconnect with it`,
   }),
   '700016': (context) => ({
     cause: `no application with client id ${context.clientId ?? '(unset)'} exists in tenant ${context.tenantId ?? '(unset)'} (AADSTS700016)`,
@@ -31,9 +31,9 @@ const AADSTS: Record<string, (context: DiagnoseContext) => Omit<Diagnosis, 'code
     cause: `tenant ${context.tenantId ?? '(unset)'} was not found in this cloud (AADSTS90002)`,
     fix: 'check AZURE_TENANT_ID (the "Directory (tenant) ID") and --cloud: a China or US Government tenant needs --cloud AzureChinaCloud or AzureUSGovernment',
   }),
-  '65001': () => ({
+  '65001': (context) => ({
     cause: 'the application has not been granted consent (AADSTS65001)',
-    fix: 'grant admin consent: Entra admin center → App registrations → your app → API permissions → Grant admin consent, or `az ad app permission admin-consent --id <client-id>`',
+    fix: `grant admin consent: Entra admin center → App registrations → your app → API permissions → Grant admin consent, or \`az ad app permission admin-consent --id ${context.clientId ?? '<client-id>'}\``,
   }),
   '700027': () => ({
     cause: 'the client certificate was not accepted (AADSTS700027)',

@@ -6,7 +6,7 @@ const context = { tenantId: 'b3d8f1c2-6a4e-4c1d-9f2a-7e5b0c8d2a61', clientId: '0
 
 describe('diagnose', () => {
   it.each([
-    ['AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID', /secret's ID was pasted instead of its Value/, /Certificates & secrets/],
+    ['AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID', /secret's ID was pasted instead of its Value/, /Certificates & secrets.*az ad app credential reset --id 0b7e9c2a-6d4f-4a1b-9c3e-5d6f7a8b9c05 --append/],
     ['AADSTS7000222: The provided client secret keys for app are expired.', /expired/, /create a new secret/],
     ['AADSTS700016: Application with identifier was not found in the directory', /no application with client id 0b7e9c2a/, /AZURE_CLIENT_ID/],
     ['AADSTS90002: Tenant not found.', /tenant b3d8f1c2.* was not found in this cloud/, /--cloud AzureChinaCloud/],
