@@ -64,7 +64,7 @@ describe('reachgraph sync', () => {
 
 describe('serve --sync-every', () => {
   it('syncs at start-up, shows the last sync in /health, and reports a failed one as degraded without losing data', async () => {
-    const store = await openStore(path.join(scratch.root, 'served.json'));
+    const store = await openStore(path.join(scratch.root, 'served.json'), { create: true });
     const options = { snapshots: path.join(scratch.root, 'served'), keep: 2, concurrency: 4, entra: true, subscription: [], excludeSubscription: [], cluster: [], excludeCluster: [] };
     const running = await startServer({
       store,

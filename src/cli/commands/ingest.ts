@@ -21,7 +21,7 @@ export function registerIngest(program: Command): void {
     .option('--assume-complete', 'treat every resource family as completely collected, so what the snapshot no longer holds is removed')
     .option('--json', 'print the load summary as JSON')
     .action(async (snapshot: string, options: { store?: string; batchSize: number; json?: boolean; assumeComplete?: boolean }) => {
-      const store = await openStore(options.store);
+      const store = await openStore(options.store, { create: true });
       const bar = progressBar('Writing graph');
       try {
         const summary = await ingestSnapshot(snapshot, store, {

@@ -63,7 +63,8 @@ export function registerServe(program: Command): void {
     .option('--sync-every <period>', 'collect the Azure tenant, ingest and recompute on this period, e.g. 6h (the options below say how to connect)');
   addSyncOptions(serve).action(async (options: ListenOptions & SyncCliOptions & { store?: string }) => {
     const syncEveryMs = options.syncEvery ? parsePeriod(options.syncEvery, '--sync-every') : undefined;
-    const store = await openStore(options.store);
+    // A server that syncs fills its store itself; one that only serves needs one already there.
+    const store = await openStore(options.store, { create: syncEveryMs !== undefined });
     const sync: ServeOptions['sync'] = syncEveryMs
       ? {
           everyMs: syncEveryMs,

@@ -66,7 +66,7 @@ export function registerSync(program: Command): void {
       .option('--store <file|uri>', 'graph store (env REACHGRAPH_STORE, NEO4J_URI; default .reachgraph/graph.json)')
       .option('--json', 'print the summary as JSON'),
   ).action(async (options: SyncCliOptions & { store?: string; json?: boolean }) => {
-    const store = await openStore(options.store);
+    const store = await openStore(options.store, { create: true });
     try {
       const summary = await runSync({ dir: options.snapshots, keep: options.keep, store, collect: syncCollector(options), recompute: () => recompute(store) });
       console.log(redactSecrets(options.json ? JSON.stringify(summary, null, 2) : formatSyncSummary(summary)));
