@@ -1,10 +1,12 @@
-import { rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { computeExposure } from '../../analysis/exposure.js';
 import { recompute } from '../../analysis/recompute.js';
 import { ingestSnapshot } from '../../load/ingest.js';
 import { EmbeddedStore } from '../../store/embedded-store.js';
+import { UsageError } from '../errors.js';
 import { formatAttackPaths, formatExposure } from '../format.js';
 import { type ListenOptions, serveStore } from './serve.js';
 
@@ -19,10 +21,15 @@ export function registerDemo(program: Command): void {
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--no-serve', 'stop after printing the exposure')
     .action(async (options: ListenOptions & { store: string; serve: boolean }) => {
-      // The demo always starts from the bundled data, never from a previous run's graph.
-      await rm(options.store, { force: true });
+      // The demo always starts from the bundled data, never from a previous run's graph — but it replaces only a graph it made itself.
+      const marker = `${options.store}.made-by-demo`;
+      if (existsSync(options.store)) {
+        if (!existsSync(marker)) throw new UsageError(`${options.store} exists and was not made by "reachgraph demo", which would replace it: pick another --store`);
+        await rm(options.store, { force: true });
+      }
       const store = await EmbeddedStore.open(options.store);
       const summary = await ingestSnapshot(SAMPLE_SNAPSHOT, store);
+      await writeFile(marker, 'This graph store was made by "reachgraph demo", which replaces it on every run.\n');
       console.log(`Loaded the Contoso sample: ${summary.resources} resources → ${summary.nodes} nodes, ${summary.edges} edges.\n`);
       await recompute(store);
       const graph = await store.readGraph();
