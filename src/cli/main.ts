@@ -21,6 +21,7 @@ import { registerQuery } from './commands/query.js';
 import { registerRecompute } from './commands/recompute.js';
 import { registerServe } from './commands/serve.js';
 import { registerSync } from './commands/sync.js';
+import { registerUnlock } from './commands/unlock.js';
 import { UsageError } from './errors.js';
 import { VERSION } from './version.js';
 
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerAzure(program);
   registerCollect(program);
   registerSync(program);
+  registerUnlock(program);
   return program;
 }
 

@@ -1,10 +1,10 @@
-import os from 'node:os';
 import type { GraphBatch, GraphEdge } from '../model/graph.js';
 import type { NodeKind } from '../model/kinds.js';
 import { type Manifest, normalizeScope, readManifest } from '../snapshot/manifest.js';
 import { readAzureSnapshot, type SnapshotProblem } from '../snapshot/read-azure.js';
 import { readKubernetesSnapshot } from '../snapshot/read-kubernetes.js';
-import type { GraphStore, SyncStamp } from '../store/graph-store.js';
+import { type GraphStore, IngestLockedError, type SyncStamp } from '../store/graph-store.js';
+import { holderIsGone, lockHolder } from '../store/lock-holder.js';
 import type { LoadWarning } from './context.js';
 import { ALL_FAMILY_KEYS } from './families/index.js';
 import { transformKubernetes } from './kubernetes/index.js';
@@ -163,17 +163,28 @@ function completeFamilies(manifest: Manifest | undefined, scopes: readonly strin
  * had unreadable files, and a crash before the end leaves the previous
  * generation in place.
  */
+/** Takes a scope's lock; a lock left by a process of this host that is gone is taken over at once rather than after its time-to-live. */
+async function acquireTakingOverTheDead(store: GraphStore, scope: string, holder: string, ttlMs: number): Promise<void> {
+  try {
+    await store.acquireLock(scope, holder, ttlMs);
+  } catch (error) {
+    if (!(error instanceof IngestLockedError) || !holderIsGone(error.holder)) throw error;
+    await store.breakLock(scope, error.holder);
+    await store.acquireLock(scope, holder, ttlMs);
+  }
+}
+
 export async function ingestSnapshot(root: string, store: GraphStore, options: IngestOptions = {}): Promise<LoadSummary> {
   const loaded = await loadSnapshot(root);
   const generation = options.generation ?? Date.now();
   const stamp: SyncStamp = { generation, seenAt: new Date(generation).toISOString() };
   const scopes = [...new Set(loaded.graph.nodes.map((node) => node.properties.syncScope).filter((scope): scope is string => typeof scope === 'string'))].sort();
-  const holder = `${os.hostname()} pid ${process.pid}, generation ${generation}`;
+  const holder = lockHolder(generation);
 
   const locked: string[] = [];
   try {
     for (const scope of scopes) {
-      await store.acquireLock(scope, holder, options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS);
+      await acquireTakingOverTheDead(store, scope, holder, options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS);
       locked.push(scope);
     }
     const skipped = await writeGraph(store, { nodes: loaded.graph.nodes, edges: loaded.allEdges }, { ...options, stamp });

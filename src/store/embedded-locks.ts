@@ -77,6 +77,18 @@ export class LockTable {
     }
   }
 
+  async holderOf(scope: string): Promise<string | undefined> {
+    return (await this.read(scope))?.holder;
+  }
+
+  async break(scope: string, holder?: string): Promise<boolean> {
+    const current = await this.read(scope);
+    if (!current || (holder !== undefined && current.holder !== holder)) return false;
+    if (!this.directory) return this.memory.delete(scope);
+    await this.removeIfUnchanged(scope, current);
+    return (await this.read(scope)) === undefined;
+  }
+
   async release(scope: string, holder: string): Promise<void> {
     const current = await this.read(scope);
     if (current?.holder !== holder) return;

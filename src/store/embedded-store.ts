@@ -122,6 +122,14 @@ export class EmbeddedStore implements GraphStore {
     await this.locks.release(scope, holder);
   }
 
+  lockHolderOf(scope: string): Promise<string | undefined> {
+    return this.locks.holderOf(scope);
+  }
+
+  breakLock(scope: string, holder?: string): Promise<boolean> {
+    return this.locks.break(scope, holder);
+  }
+
   async removeStale(selector: StaleSelector): Promise<RemovedCounts> {
     const stale = (properties: Properties) =>
       typeof properties.syncFamily === 'string' &&

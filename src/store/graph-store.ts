@@ -77,6 +77,10 @@ export interface GraphStore {
    */
   acquireLock(scope: string, holder: string, ttlMs: number): Promise<void>;
   releaseLock(scope: string, holder: string): Promise<void>;
+  /** The holder of a scope's lock, if any (expired or not). */
+  lockHolderOf(scope: string): Promise<string | undefined>;
+  /** Removes a scope's lock whoever holds it — or only if `holder` still does; says whether one was removed. */
+  breakLock(scope: string, holder?: string): Promise<boolean>;
   /** Removes, in batches, the families' nodes and edges in the scope older than the generation. */
   removeStale(selector: StaleSelector, batchSize: number): Promise<RemovedCounts>;
   /** Replaces the previous analysis results; readers see the old or the new ones, never a mix. */
@@ -92,10 +96,14 @@ export class StoreError extends Error {
 
 export class IngestLockedError extends StoreError {
   override readonly name = 'IngestLockedError';
-  constructor(scope: string, holder: string, expiresAt: string) {
+  constructor(
+    readonly scope: string,
+    readonly holder: string,
+    expiresAt: string,
+  ) {
     super(
       `Another ingest (${holder}) is writing ${scope} until ${expiresAt} at the latest. ` +
-        `Wait for it to finish; if it crashed, its lock expires at that time.`,
+        `Wait for it to finish; if it crashed on another host, its lock expires at that time, or remove it with "reachgraph unlock ${scope}".`,
     );
   }
 }

@@ -224,6 +224,19 @@ export function storeContract(backend: StoreBackend): void {
         await expect(store.acquireLock('/subscriptions/a', 'crashed', 60_000)).rejects.toThrow(/next/);
       });
 
+      it('names the holder and breaks a lock for anyone, or only for the holder named', async () => {
+        const { store } = await fresh();
+        await store.acquireLock('/subscriptions/a', 'stuck', 60_000);
+        expect(await store.lockHolderOf('/subscriptions/a')).toBe('stuck');
+        expect(await store.breakLock('/subscriptions/a', 'someone else')).toBe(false);
+        await expect(store.acquireLock('/subscriptions/a', 'next', 60_000)).rejects.toBeInstanceOf(IngestLockedError);
+        expect(await store.breakLock('/subscriptions/a', 'stuck')).toBe(true);
+        await store.acquireLock('/subscriptions/a', 'next', 60_000);
+        expect(await store.breakLock('/subscriptions/a')).toBe(true);
+        expect(await store.lockHolderOf('/subscriptions/a')).toBeUndefined();
+        expect(await store.breakLock('/subscriptions/a')).toBe(false);
+      });
+
       it('holds the lock across store instances over the same data', async () => {
         const { handle, store } = await fresh();
         const other = await handle.open();

@@ -276,6 +276,16 @@ export class Neo4jStore implements CypherStore {
     await this.transport.write((runner) => runner.run(cypher.releaseLock(scope, holder)));
   }
 
+  async lockHolderOf(scope: string): Promise<string | undefined> {
+    const [row] = await this.transport.write((runner) => runner.run(cypher.lockHolderOf(scope)));
+    return row?.holder === undefined || row.holder === null ? undefined : String(row.holder);
+  }
+
+  async breakLock(scope: string, holder?: string): Promise<boolean> {
+    const [row] = await this.transport.write((runner) => runner.run(cypher.breakLock(scope, holder ?? null)));
+    return Number(row?.removed ?? 0) > 0;
+  }
+
   /** Deletes in bounded batches, each its own transaction: the family's stale edges, then the other edges of its stale nodes, then those nodes. */
   async removeStale(selector: StaleSelector, batchSize: number): Promise<RemovedCounts> {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batch size must be a whole number of at least 1, not ${batchSize}`);

@@ -146,6 +146,19 @@ export function acquireLock(scope: string, holder: string, now: number, ttlMs: n
   };
 }
 
+export const lockHolderOf = (scope: string): Statement => ({
+  text: 'MATCH (l:IngestLock {scope: $scope}) RETURN l.holder AS holder',
+  params: { scope },
+  purpose: `reading the ingest lock of ${scope}`,
+});
+
+/** Removes the lock whoever holds it (`holder` null) or only if `holder` still does. */
+export const breakLock = (scope: string, holder: string | null): Statement => ({
+  text: 'MATCH (l:IngestLock {scope: $scope}) WHERE $holder IS NULL OR l.holder = $holder DELETE l RETURN count(*) AS removed',
+  params: { scope, holder },
+  purpose: `removing the ingest lock of ${scope}`,
+});
+
 export const releaseLock = (scope: string, holder: string): Statement => ({
   text: 'MATCH (l:IngestLock {scope: $scope}) WHERE l.holder = $holder DELETE l',
   params: { scope, holder },
