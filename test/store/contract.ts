@@ -119,6 +119,13 @@ export function storeContract(backend: StoreBackend): void {
         expect(attached).toEqual({ direction: 'in', edge: SAMPLE.edges[1], node: SAMPLE.nodes[2] });
       });
 
+      it('keeps awkward strings as written: NUL, a lone surrogate, quotes and backslashes', async () => {
+        const { store } = await fresh();
+        const values = { nul: 'a\u0000b', surrogate: 'x\ud800y', quotes: `it's "q" \\ back` };
+        await store.upsertNodes([{ ...node('/x/awkward', 'VirtualMachine'), properties: { name: 'awkward', ...values } }]);
+        expect((await store.getNode('/x/awkward'))?.properties).toMatchObject(values);
+      });
+
       it('counts nodes by kind', async () => {
         const { store } = await filled();
         await store.upsertNodes([node('/x/vm2', 'VirtualMachine'), node('/x/vm2', 'VirtualMachine')]);

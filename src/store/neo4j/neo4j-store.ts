@@ -27,6 +27,7 @@ import { FalkorDBTransport } from './falkordb-transport.js';
 import * as cypher from './statements.js';
 import type { CypherTransport, ReadQueryOptions, ReadQueryResult, Row, Statement, StatementRunner } from './transport.js';
 import { cypherLiteral } from './values.js';
+import { decodeProperties, encodeProperties } from './awkward-strings.js';
 
 /**
  * Rows per statement (and per Neo4j transaction of a write call). Measured on
@@ -67,19 +68,19 @@ const RESERVED = new Set(['id', 'kind']);
 function writable(properties: Properties): Record<string, PropertyValue> {
   const result: Record<string, PropertyValue> = {};
   for (const [key, value] of Object.entries(properties)) if (!RESERVED.has(key) && value !== undefined) result[key] = value;
-  return result;
+  return encodeProperties(result);
 }
 
 function defined(properties: Properties): Record<string, PropertyValue> {
   const result: Record<string, PropertyValue> = {};
   for (const [key, value] of Object.entries(properties)) if (value !== undefined) result[key] = value;
-  return result;
+  return encodeProperties(result);
 }
 
 function stored(properties: unknown): Properties {
   const result: Properties = {};
   for (const [key, value] of Object.entries((properties ?? {}) as Record<string, PropertyValue>)) if (!RESERVED.has(key)) result[key] = value;
-  return result;
+  return decodeProperties(result);
 }
 
 /** Later copies of the same key win, with the same merge rule the store applies (null removes). */
@@ -239,7 +240,7 @@ export class Neo4jStore implements CypherStore {
           source: outgoing ? id : other,
           target: outgoing ? other : id,
           kind: row.edgeKind as EdgeKind,
-          properties: (row.edgeProperties ?? {}) as Properties,
+          properties: decodeProperties((row.edgeProperties ?? {}) as Properties),
         },
         node: { id: other, kind: row.kind as NodeKind, properties: stored(row.properties) },
       };
@@ -254,7 +255,7 @@ export class Neo4jStore implements CypherStore {
         source: String(row.source),
         target: String(row.target),
         kind: row.kind as EdgeKind,
-        properties: (row.properties ?? {}) as Properties,
+        properties: decodeProperties((row.properties ?? {}) as Properties),
       }));
       return { nodes, edges };
     });
