@@ -390,6 +390,21 @@ describe.runIf(server.kind === 'falkordb')('FalkorDB specifics', { timeout: back
     });
     await expect(Neo4jStore.open(`falkordb://127.0.0.1:${closed}`)).rejects.toThrow(`falkordb://127.0.0.1:${closed}/reachgraph (connection refused)`);
   });
+
+  it('gives up on a peer that accepts the connection and never answers, instead of hanging', { timeout: 30_000 }, async () => {
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    try {
+      const started = Date.now();
+      await expect(Neo4jStore.open(`falkordb://127.0.0.1:${port}/g`)).rejects.toThrow(/Cannot reach the graph database at falkordb:\/\/127\.0\.0\.1:\d+\/g \(it accepted the connection but said nothing within 10 s/);
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
 });
 
 // A wrong password over Bolt needs Neo4j (set NEO4J_URI); against FalkorDB the store refuses the Bolt endpoint,

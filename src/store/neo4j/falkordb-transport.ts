@@ -8,6 +8,8 @@
  * compact replies are decoded here (the client's Graph drops the column
  * headers, which a query with no rows still needs).
  */
+import net from 'node:net';
+import tls from 'node:tls';
 import { FalkorDB, type FalkorDBOptions } from 'falkordb';
 import { StoreError } from '../graph-store.js';
 import type { ConnectionConfig } from './config.js';
@@ -81,6 +83,32 @@ function connectionFailure(error: unknown): ConnectionFailure | undefined {
   return undefined;
 }
 
+/** How long a server that accepted the socket may take to say anything. */
+const HANDSHAKE_TIMEOUT_MS = 10_000;
+
+/**
+ * Checks, on a socket of its own, that the server answers at all: node-redis
+ * (and the FalkorDB client's set-up commands on top of it) waits forever on a
+ * peer that accepts the connection and stays silent, with no socket to drop.
+ * Any reply — PONG, or NOAUTH before a login — will do.
+ */
+function answersAtAll(config: ConnectionConfig): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = config.tls ? tls.connect({ host: config.host, port: config.port, servername: config.host }) : net.connect({ host: config.host, port: config.port });
+    const done = (error?: Error) => {
+      clearTimeout(timer);
+      socket.destroy();
+      if (error) reject(error);
+      else resolve();
+    };
+    const timer = setTimeout(() => done(new ConnectionFailure(`it accepted the connection but said nothing within ${HANDSHAKE_TIMEOUT_MS / 1000} s: is it a FalkorDB server?`, 'ETIMEDOUT')), HANDSHAKE_TIMEOUT_MS);
+    socket.once(config.tls ? 'secureConnect' : 'connect', () => socket.write('PING\r\n'));
+    socket.once('data', () => done());
+    socket.once('error', (error: NodeJS.ErrnoException) => done(new ConnectionFailure(error.message, error.code ?? 'ECONNRESET')));
+    socket.once('close', () => done(new ConnectionFailure('it closed the connection without answering', 'ECONNRESET')));
+  });
+}
+
 /** One FalkorDB client (one socket) and the node-redis connection under it. */
 class Connection {
   private constructor(
@@ -109,6 +137,7 @@ class Connection {
       ...(config.password !== undefined ? { password: config.password } : {}),
     };
     try {
+      await answersAtAll(config);
       const db = await FalkorDB.connect(options);
       db.on('error', () => {}); // failures reach the caller through the command that hit them
       const client = await db.connection;
