@@ -84,7 +84,14 @@ export function createApp(context: ApiContext): express.Express {
   app.set('query parser', 'simple');
 
   app.get('/api/v1/health', async (_request, response) => {
-    const counts = await context.store.countNodesByKind();
+    let counts: Record<string, number>;
+    try {
+      counts = await context.store.countNodesByKind();
+    } catch (error) {
+      // The store is out of reach (a database restarting): say so, as a health check must, and keep serving.
+      response.status(503).json({ status: 'unavailable', version: context.version, store: context.store.location, error: (error as Error).message, ...(context.sync ? { sync: context.sync } : {}) });
+      return;
+    }
     const syncFailed = context.sync?.lastRun?.status === 'failed';
     response.json({
       // A failed sync leaves the previous data serving: still up, but stale.

@@ -6,6 +6,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { FalkorDB } from 'falkordb';
 import neo4j from 'neo4j-driver';
+import request from 'supertest';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { ANALYSIS_STATE_ID } from '../../src/model/results.js';
 import { EmbeddedStore } from '../../src/store/embedded-store.js';
@@ -17,6 +18,7 @@ import type { Row } from '../../src/store/neo4j/transport.js';
 import { Neo4jStore } from '../../src/store/neo4j/neo4j-store.js';
 import { cypherLiteral, fromBolt, toBoltParameter } from '../../src/store/neo4j/values.js';
 import { openStore, resolveStoreSpec } from '../../src/store/open.js';
+import { startServer } from '../../src/serve/server.js';
 import { cypherBackend, dropGraph, falkordbBoltBackend, freePort, startFalkorDB, storeAddress } from '../support/bolt-server.js';
 import { node, type StoreHandle, storeContract } from './contract.js';
 
@@ -378,6 +380,33 @@ describe.runIf(server.kind === 'falkordb')('FalkorDB specifics', { timeout: back
       terminator?.close();
       await own.stop();
       await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('a server that restarts is reached again: serve reports the outage in /health and recovers without a restart', { timeout: 60_000 }, async () => {
+    let own = await startFalkorDB();
+    const ports = { port: own.info.port, boltPort: own.info.boltPort };
+    const store = await Neo4jStore.open(`falkordb://${own.info.host}:${own.info.port}/restart`, { env: {} });
+    const running = await startServer({ store, port: 0, host: '127.0.0.1', version: 'test' });
+    try {
+      await store.upsertNodes([node('/x/vm1', 'VirtualMachine')]);
+      expect((await request(running.server).get('/api/v1/health')).body).toMatchObject({ status: 'ok', nodes: 1 });
+
+      await own.stop();
+      await new Promise((resolve) => setTimeout(resolve, 2_000)); // past node-redis's own reconnect attempts
+      const down = await request(running.server).get('/api/v1/health');
+      expect(down.status).toBe(503);
+      expect(down.body).toMatchObject({ status: 'unavailable', error: expect.stringMatching(/Cannot reach the graph database at falkordb:\/\/127\.0\.0\.1:\d+\/restart \(connection refused\)/) });
+
+      // The restarted server keeps no data (the test server does not persist); what matters is that the same store reaches it again.
+      own = await startFalkorDB(ports);
+      await store.upsertNodes([node('/x/vm2', 'VirtualMachine')]);
+      const back = await request(running.server).get('/api/v1/health');
+      expect(back.body, JSON.stringify(back.body)).toMatchObject({ status: 'ok', nodes: 1 });
+    } finally {
+      await running.close();
+      await store.close();
+      await own.stop();
     }
   });
 

@@ -99,14 +99,14 @@ export interface RunningFalkorDB {
   stop(): Promise<void>;
 }
 
-/** Starts valkey-server with FalkorDB and its Bolt port; resolves once both ports answer and the module replies. */
-export async function startFalkorDB(): Promise<RunningFalkorDB> {
+/** Starts valkey-server with FalkorDB and its Bolt port; resolves once both ports answer and the module replies. `ports` restarts one where another ran. */
+export async function startFalkorDB(ports?: { port: number; boltPort: number }): Promise<RunningFalkorDB> {
   const binary = findValkeyServer();
   if (!binary) throw new Error('valkey-server is not installed.');
   const module = findFalkorDBModule();
   if (!module) throw new Error('the npm package @falkordblite/linux-x64 (falkordb.so) is not installed.');
-  const port = await freePort();
-  let boltPort = await freePort();
+  const port = ports?.port ?? (await freePort());
+  let boltPort = ports?.boltPort ?? (await freePort());
   while (boltPort === port) boltPort = await freePort();
   const output: string[] = [];
   const child: ChildProcess = spawn(

@@ -109,6 +109,11 @@ function answersAtAll(config: ConnectionConfig): Promise<void> {
   });
 }
 
+/** node-redis refused a command because its client is closed or offline: the command was never sent. */
+class ClientGone extends Error {}
+
+const isClientGone = (error: unknown): boolean => error instanceof Error && /ClientClosed|ClientOffline/.test(error.constructor.name);
+
 /** One FalkorDB client (one socket) and the node-redis connection under it. */
 class Connection {
   private constructor(
@@ -174,10 +179,12 @@ export class FalkorDBTransport implements CypherTransport {
   private queries: Promise<Connection> | undefined;
   private names: Names = { labels: [], relationshipTypes: [], propertyKeys: [] };
 
+  private reopening: Promise<Connection> | undefined;
+
   private constructor(
     private readonly config: ConnectionConfig,
     private readonly graph: string,
-    private readonly main: Connection,
+    private main: Connection,
   ) {
     this.address = config.address;
   }
@@ -196,16 +203,16 @@ export class FalkorDBTransport implements CypherTransport {
   }
 
   write<T>(work: (runner: StatementRunner) => Promise<T>): Promise<T> {
-    return work({ run: (statement) => this.run(this.main, 'query', statement) });
+    return work({ run: (statement) => this.runOnMain('query', statement) });
   }
 
   read<T>(work: (runner: StatementRunner) => Promise<T>): Promise<T> {
-    return work({ run: (statement) => this.run(this.main, 'roQuery', statement) });
+    return work({ run: (statement) => this.runOnMain('roQuery', statement) });
   }
 
   async schema(statement: Statement): Promise<void> {
     try {
-      await this.run(this.main, 'query', statement);
+      await this.runOnMain('query', statement);
     } catch (error) {
       if (!DIALECTS.falkordb.schemaAlreadyThere((error as Error).message)) throw error;
     }
@@ -243,6 +250,8 @@ export class FalkorDBTransport implements CypherTransport {
     } catch (error) {
       if (error instanceof StoreError) throw error;
       if (/timed out/i.test((error as Error).message)) throw timedOut();
+      // The server went away: the next query opens a connection of its own again.
+      if (isClientGone(error) && this.queries === opening) this.queries = undefined;
       throw problem(this.config, error, 'The query');
     } finally {
       clearTimeout(timer);
@@ -258,11 +267,41 @@ export class FalkorDBTransport implements CypherTransport {
     await Promise.all([this.main.close(), queries?.then((connection) => connection.close(), () => {})]);
   }
 
-  private async run(connection: Connection, kind: 'query' | 'roQuery', statement: Statement): Promise<Row[]> {
+  /**
+   * Runs on the store's connection. node-redis gives up reconnecting after a
+   * few tries, and its client then stays closed: a server that restarted would
+   * never be reached again (a running `serve` never recovered). A command
+   * refused because the client is closed or offline was never sent, so the
+   * connection is opened anew and the command sent once more; while the
+   * server is still down, each call says so.
+   */
+  private async runOnMain(kind: 'query' | 'roQuery', statement: Statement): Promise<Row[]> {
+    const connection = this.main;
+    try {
+      return await this.run(connection, kind, statement, true);
+    } catch (error) {
+      if (!(error instanceof ClientGone)) throw error;
+      this.reopening ??= Connection.open(this.config).finally(() => (this.reopening = undefined));
+      let fresh: Connection;
+      try {
+        fresh = await this.reopening;
+      } catch (reopenError) {
+        throw problem(this.config, reopenError, statement.purpose);
+      }
+      if (this.main === connection) {
+        this.main = fresh;
+        void connection.close();
+      }
+      return this.run(this.main, kind, statement);
+    }
+  }
+
+  private async run(connection: Connection, kind: 'query' | 'roQuery', statement: Statement, reportClientGone = false): Promise<Row[]> {
     let reply: RespValue[];
     try {
       reply = await connection.command(kind, this.graph, inlineParameters(statement.text, statement.params));
     } catch (error) {
+      if (reportClientGone && isClientGone(error)) throw new ClientGone();
       throw problem(this.config, error, statement.purpose);
     }
     const failure = reply.find((part) => part instanceof Error);
