@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { loadSnapshot, type LoadedSnapshot } from '../load/ingest.js';
 import type { GraphBatch } from '../model/graph.js';
-import { isCypherStoreSpec } from '../store/neo4j/config.js';
+import { isCypherStoreSpec } from '../store/cypher/config.js';
 import { openStore, resolveStoreSpec } from '../store/open.js';
 import { UsageError } from './errors.js';
 

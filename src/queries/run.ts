@@ -1,5 +1,5 @@
 import type { GraphStore } from '../store/graph-store.js';
-import { writeClauseIn } from '../store/neo4j/read-only.js';
+import { writeClauseIn } from '../store/cypher/read-only.js';
 import { bindParameters, type SavedQuery, SavedQueryError } from './saved-query.js';
 
 export interface QueryLimits {

@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { DEFAULT_STORE_FILE, EmbeddedStore } from './embedded-store.js';
 import { type GraphStore, StoreError } from './graph-store.js';
-import { isCypherStoreSpec } from './neo4j/config.js';
-import { Neo4jStore } from './neo4j/neo4j-store.js';
+import { isCypherStoreSpec } from './cypher/config.js';
+import { GraphDatabaseStore } from './cypher/graph-database-store.js';
 
 /**
  * Which store to open, first set wins: `--store`, REACHGRAPH_STORE,
@@ -29,7 +29,7 @@ export interface OpenStoreOptions {
  */
 export async function openStore(spec: string | undefined, options: OpenStoreOptions = {}): Promise<GraphStore> {
   const resolved = resolveStoreSpec(spec);
-  if (isCypherStoreSpec(resolved)) return Neo4jStore.open(resolved);
+  if (isCypherStoreSpec(resolved)) return GraphDatabaseStore.open(resolved);
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(resolved)?.[1];
   if (scheme) {
     throw new StoreError(`${scheme}:// is not a store reachgraph knows: use ${SUPPORTED_STORE_SCHEMES.map((name) => `${name}://`).join(', ')} or a file path for the embedded store`);

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { emptyNeo4jDatabase, freePort, type RunningFalkorDB, startFalkorDB, takeNeo4jTurn } from '../support/bolt-server.js';
+import { emptyNeo4jDatabase, freePort, type RunningFalkorDB, startFalkorDB, takeNeo4jTurn } from '../support/falkordb-server.js';
 
 const server = inject('graphServer');
 const root = path.resolve(import.meta.dirname, '../..');

@@ -12,7 +12,7 @@ import { loadCatalog } from '../../src/queries/catalog.js';
 import { runSavedQuery } from '../../src/queries/run.js';
 import { parseSavedQuery, SavedQueryError } from '../../src/queries/saved-query.js';
 import type { GraphStore } from '../../src/store/graph-store.js';
-import { cypherBackend, falkordbBoltBackend } from '../support/bolt-server.js';
+import { cypherBackend, falkordbBoltBackend } from '../support/falkordb-server.js';
 import type { StoreHandle } from '../store/contract.js';
 
 const server = inject('graphServer');

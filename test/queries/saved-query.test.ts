@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/queries/catalog.js';
-import { writeClauseIn } from '../../src/store/neo4j/read-only.js';
+import { writeClauseIn } from '../../src/store/cypher/read-only.js';
 import { bindParameters, parseSavedQuery, SavedQueryError } from '../../src/queries/saved-query.js';
 
 const HEADER = `// name: sample

@@ -15,7 +15,7 @@ import type { ArmResource } from '../../src/snapshot/arm-resource.js';
 import { EmbeddedStore } from '../../src/store/embedded-store.js';
 import { type GraphStore, IngestLockedError, StoreError } from '../../src/store/graph-store.js';
 import { ids, lower, nsg, publicIp, SUB, vmWithNic, vnet } from '../helpers/arm.js';
-import { cypherBackend, falkordbBoltBackend } from '../support/bolt-server.js';
+import { cypherBackend, falkordbBoltBackend } from '../support/falkordb-server.js';
 import { sorted, type StoreBackend, type StoreHandle } from './contract.js';
 
 const server = inject('graphServer');

@@ -1,6 +1,6 @@
 /**
  * Vitest global setup: provides the graph server for the Bolt/Cypher store
- * suites (see bolt-server.ts), started once per run and stopped at the end.
+ * suites (see falkordb-server.ts), started once per run and stopped at the end.
  * Without one: under CI the run fails with how to install it; elsewhere the
  * suites are skipped and this says so once.
  */
@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { type GraphServerInfo, INSTALL_HINT, type RunningFalkorDB, startFalkorDB } from './bolt-server.js';
+import { type GraphServerInfo, INSTALL_HINT, type RunningFalkorDB, startFalkorDB } from './falkordb-server.js';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // Test certificates of every worker go here, and go when the run ends (see https-server.ts).

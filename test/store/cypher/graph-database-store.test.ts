@@ -8,26 +8,26 @@ import { FalkorDB } from 'falkordb';
 import neo4j from 'neo4j-driver';
 import request from 'supertest';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { ANALYSIS_STATE_ID } from '../../src/model/results.js';
-import { EmbeddedStore } from '../../src/store/embedded-store.js';
-import { StoreError } from '../../src/store/graph-store.js';
-import { parseConnectionConfig } from '../../src/store/neo4j/config.js';
-import { isCypherStore } from '../../src/store/neo4j/cypher-store.js';
-import { checkNeo4jVersion, detectBoltDialect, dialectOverride } from '../../src/store/neo4j/dialect.js';
-import type { Row } from '../../src/store/neo4j/transport.js';
-import { Neo4jStore } from '../../src/store/neo4j/neo4j-store.js';
-import { cypherLiteral, fromBolt, toBoltParameter } from '../../src/store/neo4j/values.js';
-import { openStore, resolveStoreSpec } from '../../src/store/open.js';
-import { startServer } from '../../src/serve/server.js';
-import { cypherBackend, dropGraph, falkordbBoltBackend, freePort, startFalkorDB, storeAddress } from '../support/bolt-server.js';
-import { node, type StoreHandle, storeContract } from './contract.js';
+import { ANALYSIS_STATE_ID } from '../../../src/model/results.js';
+import { EmbeddedStore } from '../../../src/store/embedded-store.js';
+import { StoreError } from '../../../src/store/graph-store.js';
+import { parseConnectionConfig } from '../../../src/store/cypher/config.js';
+import { isCypherStore } from '../../../src/store/cypher/cypher-store.js';
+import { checkNeo4jVersion, detectBoltDialect, dialectOverride } from '../../../src/store/cypher/dialect.js';
+import type { Row } from '../../../src/store/cypher/transport.js';
+import { GraphDatabaseStore } from '../../../src/store/cypher/graph-database-store.js';
+import { cypherLiteral, fromBolt, toBoltParameter } from '../../../src/store/cypher/values.js';
+import { openStore, resolveStoreSpec } from '../../../src/store/open.js';
+import { startServer } from '../../../src/serve/server.js';
+import { cypherBackend, dropGraph, falkordbBoltBackend, freePort, startFalkorDB, storeAddress } from '../../support/falkordb-server.js';
+import { node, type StoreHandle, storeContract } from '../contract.js';
 
 const server = inject('graphServer');
 const backend = cypherBackend(server);
 
 storeContract(backend);
 // The other way of swapping analysis results (Neo4j's, in one transaction) and small statements, on whichever server runs.
-if (server.kind === 'falkordb') storeContract(cypherBackend(server, 'Neo4jStore on FalkorDB (results in one go, 2-row statements)', { resultsSwap: 'transaction', statementRows: 2 }));
+if (server.kind === 'falkordb') storeContract(cypherBackend(server, 'GraphDatabaseStore on FalkorDB (results in one go, 2-row statements)', { resultsSwap: 'transaction', statementRows: 2 }));
 // neo4j-driver's side of the store (sessions, transactions, records, errors) against a real Bolt server.
 const bolt = falkordbBoltBackend(server);
 storeContract(bolt);
@@ -68,7 +68,7 @@ describe('store addresses and configuration', () => {
 
   it('refuses a REACHGRAPH_STATEMENT_ROWS that is not a number of rows before connecting', async () => {
     for (const value of ['0', '2.5', 'lots']) {
-      const error = await Neo4jStore.open('bolt://127.0.0.1:1', { env: { REACHGRAPH_STATEMENT_ROWS: value } }).catch((caught: unknown) => caught);
+      const error = await GraphDatabaseStore.open('bolt://127.0.0.1:1', { env: { REACHGRAPH_STATEMENT_ROWS: value } }).catch((caught: unknown) => caught);
       expect(error, value).toBeInstanceOf(StoreError);
       expect((error as Error).message, value).toBe(`REACHGRAPH_STATEMENT_ROWS=${value} is not a number of rows: use a whole number of at least 1 (default 1000).`);
     }
@@ -144,7 +144,7 @@ describe('connection problems', () => {
   it('names the address and says how to fix it when nothing listens there', async () => {
     const port = await freePort();
     for (const spec of [`bolt://127.0.0.1:${port}`, `falkordb://127.0.0.1:${port}/g`]) {
-      const error = await Neo4jStore.open(spec).catch((caught: unknown) => caught);
+      const error = await GraphDatabaseStore.open(spec).catch((caught: unknown) => caught);
       expect(error, spec).toBeInstanceOf(StoreError);
       expect((error as Error).message, spec).toContain(`127.0.0.1:${port}`);
       expect((error as Error).message, spec).toMatch(/Cannot reach the graph database .*connection refused.*Start it .* or pass --store/);
@@ -154,7 +154,7 @@ describe('connection problems', () => {
 
   it('never echoes a password in an error', async () => {
     const port = await freePort();
-    const error = await Neo4jStore.open(`bolt://user:hunter2@127.0.0.1:${port}`).catch((caught: unknown) => caught);
+    const error = await GraphDatabaseStore.open(`bolt://user:hunter2@127.0.0.1:${port}`).catch((caught: unknown) => caught);
     expect((error as Error).message).not.toContain('hunter2');
     expect((error as Error).message).not.toContain('user:');
   });
@@ -168,7 +168,7 @@ for (const backend of [cypherBackend(server), bolt]) describe.skipIf(!!backend.u
   const open = async () => {
     const handle = await backend.fresh();
     handles.push(handle);
-    return (await handle.open()) as Neo4jStore;
+    return (await handle.open()) as GraphDatabaseStore;
   };
 
   it('reports its dialect and location, and is a Cypher store', async () => {
@@ -278,12 +278,12 @@ describe.runIf(server.kind === 'falkordb')('FalkorDB specifics', { timeout: back
 
   it('refuses a wrong password without echoing it, and accepts the right one', async () => {
     const graph = storeAddress(server).split('/').pop();
-    const wrong = await Neo4jStore.open(`falkordb://${info.user}:not-the-password@${info.host}:${info.port}/${graph}`).catch((caught: unknown) => caught);
+    const wrong = await GraphDatabaseStore.open(`falkordb://${info.user}:not-the-password@${info.host}:${info.port}/${graph}`).catch((caught: unknown) => caught);
     expect(wrong).toBeInstanceOf(StoreError);
     expect((wrong as Error).message).toMatch(/Authentication to the graph database at falkordb:\/\/127\.0\.0\.1:\d+\/.* failed.*NEO4J_USERNAME and NEO4J_PASSWORD/);
     expect((wrong as Error).message).not.toContain('not-the-password');
     const address = `falkordb://${info.host}:${info.port}/${graph}`;
-    const right = await Neo4jStore.open(address, { env: { NEO4J_USERNAME: info.user, NEO4J_PASSWORD: info.password } });
+    const right = await GraphDatabaseStore.open(address, { env: { NEO4J_USERNAME: info.user, NEO4J_PASSWORD: info.password } });
     await right.close();
     await dropGraph(server, address);
   });
@@ -292,11 +292,11 @@ describe.runIf(server.kind === 'falkordb')('FalkorDB specifics', { timeout: back
     const own = await startFalkorDB();
     try {
       const address = `bolt://${own.info.host}:${own.info.boltPort}`;
-      const store = await Neo4jStore.open(address, { env: {} });
+      const store = await GraphDatabaseStore.open(address, { env: {} });
       expect(store.dialect).toBe('falkordb');
       expect(store.location).toBe(address);
       await store.close();
-      const error = await Neo4jStore.open(address, { env: { NEO4J_DATABASE: 'estate' } }).catch((caught: unknown) => caught);
+      const error = await GraphDatabaseStore.open(address, { env: { NEO4J_DATABASE: 'estate' } }).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(StoreError);
       expect((error as Error).message).toContain(`${address} (database estate) is FalkorDB's Bolt endpoint, which always uses the graph "falkordb"`);
       expect((error as Error).message).toContain('--store falkordb://<host>:6379/estate');
@@ -313,11 +313,11 @@ describe.runIf(server.kind === 'falkordb')('FalkorDB specifics', { timeout: back
       await (await admin.connection).sendCommand(['CONFIG', 'SET', 'requirepass', 'right-password']);
       await admin.close();
       const address = `bolt://${own.info.host}:${own.info.boltPort}`;
-      const wrong = await Neo4jStore.open(address, { env: { NEO4J_USERNAME: 'falkordb', NEO4J_PASSWORD: 'not-the-password' } }).catch((caught: unknown) => caught);
+      const wrong = await GraphDatabaseStore.open(address, { env: { NEO4J_USERNAME: 'falkordb', NEO4J_PASSWORD: 'not-the-password' } }).catch((caught: unknown) => caught);
       expect(wrong).toBeInstanceOf(StoreError);
       expect((wrong as Error).message).toMatch(/^Authentication to the graph database at bolt:\/\/127\.0\.0\.1:\d+ failed\. Check NEO4J_USERNAME and NEO4J_PASSWORD/);
       expect((wrong as Error).message).not.toContain('not-the-password');
-      const right = await Neo4jStore.open(address, { env: { NEO4J_USERNAME: 'falkordb', NEO4J_PASSWORD: 'right-password' } });
+      const right = await GraphDatabaseStore.open(address, { env: { NEO4J_USERNAME: 'falkordb', NEO4J_PASSWORD: 'right-password' } });
       expect(right.dialect).toBe('falkordb');
       await right.close();
     } finally {
@@ -327,7 +327,7 @@ describe.runIf(server.kind === 'falkordb')('FalkorDB specifics', { timeout: back
 
   it('a results swap that stopped after staging changes nothing a reader sees, and the next one clears its leftovers', async () => {
     const address = storeAddress(server);
-    const store = await Neo4jStore.open(address);
+    const store = await GraphDatabaseStore.open(address);
     try {
       const vm = '/subscriptions/s/vm';
       await store.upsertNodes([node(vm, 'VirtualMachine', { name: 'vm' })]);
@@ -366,14 +366,14 @@ describe.runIf(server.kind === 'falkordb')('FalkorDB specifics', { timeout: back
       terminator = server;
       const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
 
-      const store = await Neo4jStore.open(`bolt+ssc://localhost:${port}`, { env: {} });
+      const store = await GraphDatabaseStore.open(`bolt+ssc://localhost:${port}`, { env: {} });
       expect(store.dialect).toBe('falkordb');
       const rules = 'r'.repeat(3_000);
       await store.upsertNodes([node('/nsg', 'NetworkSecurityGroup', { securityRules: rules })]);
       expect((await store.getNode('/nsg'))?.properties.securityRules).toBe(rules);
       await store.close();
 
-      const refused = await Neo4jStore.open(`bolt+s://localhost:${port}`, { env: {} }).catch((caught: unknown) => caught);
+      const refused = await GraphDatabaseStore.open(`bolt+s://localhost:${port}`, { env: {} }).catch((caught: unknown) => caught);
       expect(refused).toBeInstanceOf(StoreError);
       expect((refused as Error).message).toMatch(/^The graph database at bolt\+s:\/\/localhost:\d+ did not present a certificate this machine trusts \(.*self.signed.*\)\. Trust its CA with NODE_EXTRA_CA_CERTS/);
     } finally {
@@ -386,7 +386,7 @@ describe.runIf(server.kind === 'falkordb')('FalkorDB specifics', { timeout: back
   it('a server that restarts is reached again: serve reports the outage in /health and recovers without a restart', { timeout: 60_000 }, async () => {
     let own = await startFalkorDB();
     const ports = { port: own.info.port, boltPort: own.info.boltPort };
-    const store = await Neo4jStore.open(`falkordb://${own.info.host}:${own.info.port}/restart`, { env: {} });
+    const store = await GraphDatabaseStore.open(`falkordb://${own.info.host}:${own.info.port}/restart`, { env: {} });
     const running = await startServer({ store, port: 0, host: '127.0.0.1', version: 'test' });
     try {
       await store.upsertNodes([node('/x/vm1', 'VirtualMachine')]);
@@ -417,7 +417,7 @@ describe.runIf(server.kind === 'falkordb')('FalkorDB specifics', { timeout: back
         listener.close(() => resolve(port));
       });
     });
-    await expect(Neo4jStore.open(`falkordb://127.0.0.1:${closed}`)).rejects.toThrow(`falkordb://127.0.0.1:${closed}/reachgraph (connection refused)`);
+    await expect(GraphDatabaseStore.open(`falkordb://127.0.0.1:${closed}`)).rejects.toThrow(`falkordb://127.0.0.1:${closed}/reachgraph (connection refused)`);
   });
 
   it('gives up on a peer that accepts the connection and never answers, instead of hanging', { timeout: 30_000 }, async () => {
@@ -427,7 +427,7 @@ describe.runIf(server.kind === 'falkordb')('FalkorDB specifics', { timeout: back
     const { port } = silent.address() as net.AddressInfo;
     try {
       const started = Date.now();
-      await expect(Neo4jStore.open(`falkordb://127.0.0.1:${port}/g`)).rejects.toThrow(/Cannot reach the graph database at falkordb:\/\/127\.0\.0\.1:\d+\/g \(it accepted the connection but said nothing within 10 s/);
+      await expect(GraphDatabaseStore.open(`falkordb://127.0.0.1:${port}/g`)).rejects.toThrow(/Cannot reach the graph database at falkordb:\/\/127\.0\.0\.1:\d+\/g \(it accepted the connection but said nothing within 10 s/);
       expect(Date.now() - started).toBeLessThan(15_000);
     } finally {
       for (const socket of sockets) socket.destroy();
@@ -441,7 +441,7 @@ describe.runIf(server.kind === 'falkordb')('FalkorDB specifics', { timeout: back
 describe.runIf(server.kind === 'neo4j')('Neo4j specifics', { timeout: backend.timeoutMs }, () => {
   it('refuses a wrong password without echoing it', async () => {
     const uri = (server as Extract<typeof server, { kind: 'neo4j' }>).uri;
-    const error = await Neo4jStore.open(uri, { env: { ...process.env, NEO4J_USERNAME: process.env.NEO4J_USERNAME ?? 'neo4j', NEO4J_PASSWORD: 'not-the-password' } }).catch(
+    const error = await GraphDatabaseStore.open(uri, { env: { ...process.env, NEO4J_USERNAME: process.env.NEO4J_USERNAME ?? 'neo4j', NEO4J_PASSWORD: 'not-the-password' } }).catch(
       (caught: unknown) => caught,
     );
     expect(error).toBeInstanceOf(StoreError);

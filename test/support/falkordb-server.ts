@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import neo4j from 'neo4j-driver';
-import { Neo4jStore, type Neo4jStoreOptions } from '../../src/store/neo4j/neo4j-store.js';
+import { GraphDatabaseStore, type GraphDatabaseStoreOptions } from '../../src/store/cypher/graph-database-store.js';
 import { FalkorDB } from 'falkordb';
 
 export type GraphServerInfo =
@@ -265,12 +265,12 @@ export async function emptyNeo4jDatabase(uri: string): Promise<void> {
 const STORE_TEST_TIMEOUT_MS = 30_000;
 
 /** A handle over `address`: each open() is another store there; dispose() closes them all, then runs `cleanup`. */
-function storeHandle(address: string, options: Neo4jStoreOptions, cleanup: () => Promise<void> = async () => {}) {
-  const opened: Neo4jStore[] = [];
+function storeHandle(address: string, options: GraphDatabaseStoreOptions, cleanup: () => Promise<void> = async () => {}) {
+  const opened: GraphDatabaseStore[] = [];
   return {
     address,
     async open() {
-      const store = await Neo4jStore.open(address, options);
+      const store = await GraphDatabaseStore.open(address, options);
       opened.push(store);
       return store;
     },
@@ -288,8 +288,8 @@ function storeHandle(address: string, options: Neo4jStoreOptions, cleanup: () =>
  */
 export function cypherBackend(
   server: GraphServerInfo,
-  name = server.kind === 'neo4j' ? 'Neo4jStore on Neo4j' : 'Neo4jStore on FalkorDB',
-  options: Neo4jStoreOptions = {},
+  name = server.kind === 'neo4j' ? 'GraphDatabaseStore on Neo4j' : 'GraphDatabaseStore on FalkorDB',
+  options: GraphDatabaseStoreOptions = {},
 ) {
   return {
     name,
@@ -320,7 +320,7 @@ export function cypherBackend(
  * Unavailable when the run uses Neo4j (NEO4J_URI): then the Bolt suites are
  * the Neo4j ones.
  */
-export function falkordbBoltBackend(server: GraphServerInfo, name = 'Neo4jStore on FalkorDB over Bolt', options: Neo4jStoreOptions = {}) {
+export function falkordbBoltBackend(server: GraphServerInfo, name = 'GraphDatabaseStore on FalkorDB over Bolt', options: GraphDatabaseStoreOptions = {}) {
   let own: Promise<RunningFalkorDB> | undefined;
   afterAll(async () => {
     await (await own?.catch(() => undefined))?.stop();

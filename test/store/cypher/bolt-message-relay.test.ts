@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BoltMessageReader, frameMessage, ResetGate } from '../../src/store/neo4j/bolt-message-relay.js';
+import { BoltMessageReader, frameMessage, ResetGate } from '../../../src/store/cypher/bolt-message-relay.js';
 
 const chunk = (payload: Buffer) => Buffer.concat([Buffer.from([payload.length >> 8, payload.length & 0xff]), payload]);
 const END = Buffer.alloc(2);

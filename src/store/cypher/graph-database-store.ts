@@ -50,7 +50,7 @@ function statementRowsFrom(env: Record<string, string | undefined>): number {
   return rows;
 }
 
-export interface Neo4jStoreOptions {
+export interface GraphDatabaseStoreOptions {
   /** Rows per statement (UNWIND batch); default REACHGRAPH_STATEMENT_ROWS, else DEFAULT_STATEMENT_ROWS. */
   statementRows?: number;
   /**
@@ -93,13 +93,13 @@ const STATEMENT_TEXT_BYTES = 8 * 1024;
 
 const count = (rows: Row[], column: string) => Number(rows[0]?.[column] ?? 0);
 
-export class Neo4jStore implements CypherStore {
+export class GraphDatabaseStore implements CypherStore {
   private readonly statementRows: number;
   private readonly resultsSwap: 'transaction' | 'versioned';
 
   private constructor(
     private readonly transport: CypherTransport,
-    options: Neo4jStoreOptions,
+    options: GraphDatabaseStoreOptions,
   ) {
     this.statementRows = options.statementRows ?? DEFAULT_STATEMENT_ROWS;
     this.resultsSwap = options.resultsSwap ?? (DIALECTS[transport.dialect].multiStatementTransactions ? 'transaction' : 'versioned');
@@ -132,14 +132,14 @@ export class Neo4jStore implements CypherStore {
   }
 
   /** Connects to `spec` (bolt://…, neo4j://…, falkordb://…) and makes sure the schema exists. */
-  static async open(spec: string, options: Neo4jStoreOptions = {}): Promise<Neo4jStore> {
-    return Neo4jStore.connect(parseConnectionConfig(spec, options.env), options);
+  static async open(spec: string, options: GraphDatabaseStoreOptions = {}): Promise<GraphDatabaseStore> {
+    return GraphDatabaseStore.connect(parseConnectionConfig(spec, options.env), options);
   }
 
-  static async connect(config: ConnectionConfig, options: Neo4jStoreOptions = {}): Promise<Neo4jStore> {
+  static async connect(config: ConnectionConfig, options: GraphDatabaseStoreOptions = {}): Promise<GraphDatabaseStore> {
     const statementRows = options.statementRows ?? statementRowsFrom(options.env ?? process.env);
     const transport = config.transport === 'falkordb' ? await FalkorDBTransport.connect(config) : await BoltTransport.connect(config);
-    const store = new Neo4jStore(transport, { ...options, statementRows });
+    const store = new GraphDatabaseStore(transport, { ...options, statementRows });
     try {
       const { schema, listIndexes } = DIALECTS[transport.dialect];
       const present = new Set<string>();
