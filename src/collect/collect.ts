@@ -129,7 +129,7 @@ async function collectEntraInto(context: CollectContext): Promise<void> {
     const failedFamilies = new Set(result.failed.map((failure) => failure.family));
     outcome.collected('tenant', Object.keys(result.counts).filter((family) => !failedFamilies.has(family)));
     for (const [family, count] of Object.entries(result.counts)) outcome.count('tenant', family, count);
-    for (const failure of result.failed) outcome.problem('tenant', failure.family, /permission|Authorization_RequestDenied|403/i.test(failure.reason) ? 'denied' : 'error', failure.reason);
+    for (const failure of result.failed) outcome.problem('tenant', failure.family, failure.denied ? 'denied' : 'error', failure.reason);
   } catch (error) {
     outcome.problem('tenant', 'entra', 'error', `Microsoft Graph: ${describeDiagnosis(diagnose(error, { action: 'reading Entra ID' }))}`);
   }

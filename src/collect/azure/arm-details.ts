@@ -5,7 +5,7 @@
  */
 import { NetworkManagementClient } from '@azure/arm-network';
 import { ArmRest } from '../arm/arm-rest.js';
-import { describeDiagnosis, diagnose } from '../connection/diagnose.js';
+import { describeDiagnosis, diagnose, isDenied } from '../connection/diagnose.js';
 import type { CollectContext } from '../context.js';
 import { createLimiter, forEachInOrder } from '../pool.js';
 import { ARM_DETAILS, type ArmDetail, type DetailClients } from './details/index.js';
@@ -47,7 +47,7 @@ async function collectDetail(context: CollectContext, clients: DetailClients, de
             return await detail.collect(resource, clients);
           } catch (error) {
             const diagnosis = diagnose(error, { action: `reading ${detail.name} of ${String(resource.id)}` });
-            const denied = (error as { statusCode?: number }).statusCode === 403;
+            const denied = isDenied(error);
             const reason = denied ? `${detail.name}: ${diagnosis.cause}. Fix: ${detail.deniedFix}` : `${detail.name}: ${describeDiagnosis(diagnosis)}`;
             context.outcome.problem(subscriptionId, detail.family, denied ? 'denied' : 'error', reason);
             return [];

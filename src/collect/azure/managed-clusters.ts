@@ -10,7 +10,7 @@ import path from 'node:path';
 import { ContainerServiceClient } from '@azure/arm-containerservice';
 import { KUBERNETES_FAMILY_KEYS } from '../../load/kubernetes/index.js';
 import { AKS_SERVER_APPLICATION_ID } from '../connection/clouds.js';
-import { describeDiagnosis, diagnose } from '../connection/diagnose.js';
+import { describeDiagnosis, diagnose, isDenied } from '../connection/diagnose.js';
 import { registerSecret } from '../connection/secrets.js';
 import type { CollectContext } from '../context.js';
 import { createLimiter } from '../pool.js';
@@ -59,7 +59,7 @@ async function collectCluster(context: CollectContext, cluster: Record<string, u
     if (!value) throw new Error('ARM returned no kubeconfig');
     kubeconfig = Buffer.from(value).toString('utf8');
   } catch (error) {
-    const denied = (error as { statusCode?: number }).statusCode === 403;
+    const denied = isDenied(error);
     const diagnosis = diagnose(error, { action: `getting the cluster user credentials of ${name}` });
     failAll(
       denied ? 'denied' : 'error',
@@ -94,13 +94,13 @@ async function collectCluster(context: CollectContext, cluster: Record<string, u
   if (result.unreachable) {
     // A private cluster out of reach, or an API server that refuses the collector, is reported and skipped; a public one that cannot be reached failed.
     if (isPrivate) failAll('skipped', `cluster ${name} is private: its API server is reachable only from its virtual network (${result.unreachable}). Run reachgraph inside that network to collect it`);
-    else if (/^40[13] /.test(result.unreachable)) failAll('denied', `cluster ${name}: ${result.unreachable}`);
+    else if (result.refused) failAll('denied', `cluster ${name}: ${result.unreachable}`);
     else failAll('error', `cluster ${name}: ${result.unreachable}`);
     return;
   }
   context.outcome.collected(scope, KUBERNETES_FAMILY_KEYS);
   for (const [family, count] of Object.entries(result.counts)) context.outcome.count(scope, family, count);
-  for (const failure of result.failed) context.outcome.problem(scope, failure.family, /\b403\b|forbidden/i.test(failure.reason) ? 'denied' : 'error', `cluster ${name}: ${failure.reason}`);
+  for (const failure of result.failed) context.outcome.problem(scope, failure.family, failure.denied ? 'denied' : 'error', `cluster ${name}: ${failure.reason}`);
 }
 
 /** Collects every cluster Resource Graph found, a few at a time. */

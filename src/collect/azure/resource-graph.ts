@@ -10,8 +10,9 @@
  */
 import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import { AZURE_FAMILIES } from '../../load/families/index.js';
-import { diagnose, describeDiagnosis } from '../connection/diagnose.js';
+import { describeDiagnosis, diagnose, isDenied } from '../connection/diagnose.js';
 import type { CollectContext } from '../context.js';
+import type { ProblemKind } from '../outcome.js';
 
 const GENERIC = 'genericResources';
 const PAGE_SIZE = 1000;
@@ -47,6 +48,12 @@ export const RESOURCE_GRAPH_TABLES: readonly ResourceGraphTable[] = [
 ];
 
 type QueryScope = { managementGroups: string[] } | { subscriptions: string[] };
+
+/** Why a query could not be read in full. */
+interface QueryFailure {
+  kind: Extract<ProblemKind, 'error' | 'denied'>;
+  reason: string;
+}
 
 interface Row {
   id?: string;
@@ -94,7 +101,7 @@ export class ResourceGraphCollector {
         if (table.key === 'authorizationresources') this.context.outcome.collected('tenant', table.families);
         return;
       }
-      this.context.log.note(`Resource Graph: ${table.key} at the root management group failed (${failure}); querying per subscription instead`);
+      this.context.log.note(`Resource Graph: ${table.key} at the root management group failed (${failure.reason}); querying per subscription instead`);
     }
     for (let start = 0; start < ids.length; start += SUBSCRIPTIONS_PER_QUERY) await this.collectBatch(table, ids.slice(start, start + SUBSCRIPTIONS_PER_QUERY));
   }
@@ -103,7 +110,7 @@ export class ResourceGraphCollector {
     const failure = await this.query(table, { subscriptions: batch });
     if (!failure) return this.complete(table, batch);
     if (batch.length === 1) {
-      for (const family of table.families) this.context.outcome.problem(batch[0] as string, family, failure.startsWith('denied:') ? 'denied' : 'error', `Resource Graph ${table.key}: ${failure.replace(/^denied: /, '')}`);
+      for (const family of table.families) this.context.outcome.problem(batch[0] as string, family, failure.kind, `Resource Graph ${table.key}: ${failure.reason}`);
       return;
     }
     // One subscription refusing must not hide the others: ask each on its own.
@@ -114,8 +121,8 @@ export class ResourceGraphCollector {
     for (const subscription of subscriptions) this.context.outcome.collected(subscription, table.families);
   }
 
-  /** Runs one query through all its pages, writing each page; answers the reason when it could not be read in full. */
-  private async query(table: ResourceGraphTable, scope: QueryScope): Promise<string | undefined> {
+  /** Runs one query through all its pages, writing each page; answers why when it could not be read in full. */
+  private async query(table: ResourceGraphTable, scope: QueryScope): Promise<QueryFailure | undefined> {
     let skipToken: string | undefined;
     do {
       let page;
@@ -129,9 +136,7 @@ export class ResourceGraphCollector {
           this.context.signal ? { abortSignal: this.context.signal } : {},
         );
       } catch (error) {
-        const diagnosis = diagnose(error, { action: `querying ${table.key} for ${describeScope(scope)}` });
-        const denied = diagnosis.code === 'AuthorizationFailed' || (error as { statusCode?: number }).statusCode === 403;
-        return `${denied ? 'denied: ' : ''}${describeDiagnosis(diagnosis)}`;
+        return { kind: isDenied(error) ? 'denied' : 'error', reason: describeDiagnosis(diagnose(error, { action: `querying ${table.key} for ${describeScope(scope)}` })) };
       }
       const rows = (Array.isArray(page.data) ? page.data : []) as Row[];
       this.fileNumber += 1;
@@ -144,7 +149,7 @@ export class ResourceGraphCollector {
       this.countRows(table, rows);
       skipToken = page.skipToken;
       if (page.resultTruncated === 'true' && !skipToken) {
-        return `Resource Graph truncated the answer for ${describeScope(scope)} without a skip token (${page.count} of ${page.totalRecords} rows); the collection of this scope is incomplete`;
+        return { kind: 'error', reason: `Resource Graph truncated the answer for ${describeScope(scope)} without a skip token (${page.count} of ${page.totalRecords} rows); the collection of this scope is incomplete` };
       }
     } while (skipToken);
     return undefined;

@@ -96,7 +96,7 @@ export function diagnose(error: unknown, context: DiagnoseContext = {}): Diagnos
       fix: 'check the network path and proxy to the login, ARM and Graph endpoints, and --cloud / AZURE_AUTHORITY_HOST / --arm-endpoint / --graph-endpoint',
     };
   }
-  if (err.code === 'AuthorizationFailed' || err.statusCode === 403) {
+  if (isDenied(error)) {
     const action = /perform action '([^']+)'/.exec(message)?.[1];
     const scope = /over scope '([^']+)'/.exec(message)?.[1];
     return {
@@ -113,6 +113,12 @@ export function diagnose(error: unknown, context: DiagnoseContext = {}): Diagnos
   }
   const status = err.statusCode ? `HTTP ${err.statusCode}` : (err.code ?? err.name ?? 'Error');
   return { code: err.code ?? status, cause: `${context.action ? `${context.action} failed: ` : ''}${message.split(/\r?\n/)[0]?.slice(0, 300)}`, fix: 'retry later; if it persists, run `reachgraph azure check`' };
+}
+
+/** The service refused the credential (403 or one of the Azure codes for it): not permitted, as opposed to broken. */
+export function isDenied(error: unknown): boolean {
+  const err = (error ?? {}) as ErrorLike;
+  return err.statusCode === 403 || err.code === 'AuthorizationFailed' || err.code === 'AccessDenied';
 }
 
 /** One line: cause, then fix. */

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { AdditionalPolicyConfig } from '@azure-rest/core-client';
 import type { TokenCredential } from '@azure/core-auth';
 import { ENTRA_FAMILIES, type EntraFamily, withoutSecrets } from './families.js';
-import { describeFailure, MissingParentError } from './failures.js';
+import { describeFailure, isPermissionRefusal, MissingParentError } from './failures.js';
 import { createGraphClient, type GraphClient, GraphResponseError } from './graph-client.js';
 import type { Sleep } from './graph-retry.js';
 import { JsonListFile } from '../json-list-file.js';
@@ -36,7 +36,8 @@ export interface EntraCollectResult {
   /** Items written per family key (for groupMembers, one item per group). Failed families are absent. */
   counts: Record<string, number>;
   /** Families not written, in registry order, each with its cause and fix. */
-  failed: Array<{ family: string; reason: string }>;
+  /** `denied`: Graph refused the permission (403), directly or for the family it is read through. */
+  failed: Array<{ family: string; reason: string; denied: boolean }>;
 }
 
 interface Run {
@@ -129,7 +130,7 @@ export async function collectEntra(options: EntraCollectOptions): Promise<EntraC
     parents: new Set(ENTRA_FAMILIES.flatMap((family) => (family.eachOf ? [family.eachOf] : []))),
   };
   const counts = new Map<string, number>();
-  const failures = new Map<string, string>();
+  const failures = new Map<string, { reason: string; denied: boolean }>();
   // Each family's ids (for the families read through it), or undefined once it failed.
   const done = new Map<string, Promise<string[] | undefined>>();
 
@@ -137,7 +138,7 @@ export async function collectEntra(options: EntraCollectOptions): Promise<EntraC
     try {
       if (family.eachOf) {
         const parentIds = await done.get(family.eachOf);
-        if (!parentIds) throw new MissingParentError(family, failures.get(family.eachOf) as string);
+        if (!parentIds) throw new MissingParentError(family, failures.get(family.eachOf)!);
         counts.set(family.key, await collectEach(run, family, parentIds));
         return undefined;
       }
@@ -145,7 +146,7 @@ export async function collectEntra(options: EntraCollectOptions): Promise<EntraC
       counts.set(family.key, count);
       return ids;
     } catch (error) {
-      failures.set(family.key, describeFailure(error, family, options.graphEndpoint));
+      failures.set(family.key, { reason: describeFailure(error, family, options.graphEndpoint), denied: isPermissionRefusal(error) });
       return undefined;
     } finally {
       options.onFamilyDone?.(family.key);
@@ -158,6 +159,6 @@ export async function collectEntra(options: EntraCollectOptions): Promise<EntraC
   const order = ENTRA_FAMILIES.map((family) => family.key);
   return {
     counts: Object.fromEntries(order.filter((key) => counts.has(key)).map((key) => [key, counts.get(key) as number])),
-    failed: order.filter((key) => failures.has(key)).map((key) => ({ family: key, reason: failures.get(key) as string })),
+    failed: order.filter((key) => failures.has(key)).map((key) => ({ family: key, ...failures.get(key)! })),
   };
 }

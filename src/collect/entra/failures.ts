@@ -79,7 +79,14 @@ export function describeFailure(error: unknown, family: EntraFamily, graphEndpoi
 /** A per-item family whose parent family failed: it has nothing to go through. */
 export class MissingParentError extends Error {
   override readonly name = 'MissingParentError';
-  constructor(family: EntraFamily, parentReason: string) {
-    super(`not collected: it is read for each item of ${family.eachOf}, which failed — ${parentReason}`);
+  readonly parentDenied: boolean;
+  constructor(family: EntraFamily, parent: { reason: string; denied: boolean }) {
+    super(`not collected: it is read for each item of ${family.eachOf}, which failed — ${parent.reason}`);
+    this.parentDenied = parent.denied;
   }
+}
+
+/** Graph refused the app's permission, for this family or the one it is read through. */
+export function isPermissionRefusal(error: unknown): boolean {
+  return (error instanceof GraphResponseError && error.status === 403) || (error instanceof MissingParentError && error.parentDenied);
 }

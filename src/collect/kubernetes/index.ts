@@ -49,17 +49,26 @@ export interface KubernetesCollectOptions {
 export interface KubernetesCollectResult {
   /** Objects written per family key (kubernetesPods, kubernetesWorkloads, …); a failed family counts the kinds of it that were written. */
   counts: Record<string, number>;
-  /** Families with a kind that could not be listed, with a reason naming the cause and the fix. Empty when unreachable. */
-  failed: Array<{ family: string; kind: string; reason: string }>;
+  /** Families with a kind that could not be listed, with a reason naming the cause and the fix, and whether the credentials were refused. Empty when unreachable. */
+  failed: Array<{ family: string; kind: string; reason: string; denied: boolean }>;
   /** Set when the API server could not be used at all; then nothing is written. */
   unreachable?: string;
+  /** With `unreachable`: the server answered, but refused the credentials (401). */
+  refused?: boolean;
   requests: number;
 }
 
 /** How many times one kind's listing starts over after its continue token expired. */
 export const MAX_RESTARTS = 3;
 
-type KindOutcome = { kind: KubernetesKind; count: number } | { kind: KubernetesKind; reason: string; serverUnusable: boolean };
+type KindOutcome = { kind: KubernetesKind; count: number } | ({ kind: KubernetesKind } & Refusal);
+
+/** Why a kind was not listed; `denied` when the API server refused the credentials (401, 403) rather than failed. */
+interface Refusal {
+  reason: string;
+  serverUnusable: boolean;
+  denied: boolean;
+}
 
 function statusMessage(body: unknown): string | undefined {
   const message = (body as { kind?: unknown; message?: unknown } | undefined)?.message;
@@ -69,7 +78,7 @@ function statusMessage(body: unknown): string | undefined {
 /** `listing pods`, `listing deployments.apps`: the resource as kubectl and RBAC messages name it. */
 const listing = (resource: KindResource) => `listing ${resource.plural}${resource.group ? `.${resource.group}` : ''}`;
 
-function refusal(api: ApiServer, resource: KindResource, answer: ApiAnswer): { reason: string; serverUnusable: boolean } {
+function refusal(api: ApiServer, resource: KindResource, answer: ApiAnswer): Refusal {
   const said = statusMessage(answer.body);
   const what = listing(resource);
   switch (answer.status) {
@@ -81,19 +90,21 @@ function refusal(api: ApiServer, resource: KindResource, answer: ApiAnswer): { r
             ? `the token must be a Microsoft Entra ID token for the AKS server application (audience ${AKS_SERVER_APPLICATION}) from the tenant the cluster trusts`
             : 'the kubeconfig\'s credentials are no longer valid (rotated, or local accounts disabled): fetch fresh ones'),
         serverUnusable: true,
+        denied: true,
       };
     case 403:
-      return { reason: `403 Forbidden ${what}${said ? ` (${said})` : ''}: ${forbiddenFix(resource)}`, serverUnusable: false };
+      return { reason: `403 Forbidden ${what}${said ? ` (${said})` : ''}: ${forbiddenFix(resource)}`, serverUnusable: false, denied: true };
     case 404:
       return {
         reason: `404 Not Found ${what}: the cluster does not serve ${apiVersionOf(resource)} ${resource.plural} — its Kubernetes version predates it; upgrade the cluster to collect ${resource.kind} objects`,
         serverUnusable: false,
+        denied: false,
       };
     default:
       if (RETRIED_STATUSES.has(answer.status)) {
-        return { reason: `${answer.status} ${what}${said ? ` (${said})` : ''}: the API server kept refusing after retries; collect again later`, serverUnusable: false };
+        return { reason: `${answer.status} ${what}${said ? ` (${said})` : ''}: the API server kept refusing after retries; collect again later`, serverUnusable: false, denied: false };
       }
-      return { reason: `${answer.status} ${what}${said ? `: ${said}` : ''}`, serverUnusable: false };
+      return { reason: `${answer.status} ${what}${said ? `: ${said}` : ''}`, serverUnusable: false, denied: false };
   }
 }
 
@@ -112,7 +123,7 @@ async function listKind(api: ApiServer, kind: KubernetesKind, options: Kubernete
           const reason =
             `410 Gone ${listing(resource)}: the continue token expired ${restarts + 1} times in a row — the API server keeps a consistent list ` +
             'for about 5 minutes (etcd compaction) and the listing took longer; collect again, with a larger pageSize on a slow link';
-          return { kind, reason, serverUnusable: false };
+          return { kind, reason, serverUnusable: false, denied: false };
         }
         // The snapshot the pages came from is gone; pages from a newer one would mix two states of the cluster.
         restarts += 1;
@@ -123,7 +134,7 @@ async function listKind(api: ApiServer, kind: KubernetesKind, options: Kubernete
       if (answer.status !== 200) return { kind, ...refusal(api, resource, answer) };
       const list = answer.body as { items?: unknown; metadata?: { continue?: unknown } } | undefined;
       if (!list || !Array.isArray(list.items)) {
-        return { kind, reason: `${listing(resource)}: the API server answered 200 without a list of items`, serverUnusable: false };
+        return { kind, reason: `${listing(resource)}: the API server answered 200 without a list of items`, serverUnusable: false, denied: false };
       }
       await out.append(list.items);
       token = typeof list.metadata?.continue === 'string' && list.metadata.continue !== '' ? list.metadata.continue : undefined;
@@ -134,9 +145,9 @@ async function listKind(api: ApiServer, kind: KubernetesKind, options: Kubernete
     return { kind, count: out.count };
   } catch (error) {
     options.signal?.throwIfAborted();
-    if (error instanceof TransportFailure) return { kind, reason: `${listing(resource)}: ${error.message}`, serverUnusable: true };
+    if (error instanceof TransportFailure) return { kind, reason: `${listing(resource)}: ${error.message}`, serverUnusable: true, denied: false };
     const reason = (error as NodeJS.ErrnoException).syscall ? `cannot write ${out.file}: ${(error as Error).message}` : `${listing(resource)} failed: ${String(error)}`;
-    return { kind, reason, serverUnusable: false };
+    return { kind, reason, serverUnusable: false, denied: false };
   } finally {
     if (!committed) await out.discard();
   }
@@ -161,7 +172,7 @@ export async function collectKubernetesCluster(options: KubernetesCollectOptions
   }
   try {
     const probe = await listKind(api, 'Namespace', options, pageSize);
-    if ('reason' in probe && probe.serverUnusable) return { counts: {}, failed: [], unreachable: probe.reason, requests: api.requests };
+    if ('reason' in probe && probe.serverUnusable) return { counts: {}, failed: [], unreachable: probe.reason, refused: probe.denied, requests: api.requests };
 
     await mkdir(options.outDir, { recursive: true });
     await writeFile(path.join(options.outDir, 'cluster.json'), `${JSON.stringify({ resourceId: options.clusterId }, null, 2)}\n`);
@@ -177,7 +188,7 @@ export async function collectKubernetesCluster(options: KubernetesCollectOptions
     const failed: KubernetesCollectResult['failed'] = [];
     for (const outcome of outcomes) {
       const family = kubernetesFamilyOf(outcome.kind)?.key ?? outcome.kind;
-      if ('reason' in outcome) failed.push({ family, kind: outcome.kind, reason: outcome.reason });
+      if ('reason' in outcome) failed.push({ family, kind: outcome.kind, reason: outcome.reason, denied: outcome.denied });
       else counts[family] = (counts[family] ?? 0) + outcome.count;
     }
     return { counts, failed, requests: api.requests };

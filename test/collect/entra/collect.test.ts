@@ -180,7 +180,7 @@ describe('collectEntra', () => {
     const graph = await start({ grantedRoles: ['Directory.Read.All'] });
     const result = await collect(graph);
 
-    expect(result.failed).toEqual([{ family: 'conditionalAccessPolicies', reason: expect.stringContaining('Microsoft Graph application permission Policy.Read.All') }]);
+    expect(result.failed).toEqual([{ family: 'conditionalAccessPolicies', reason: expect.stringContaining('Microsoft Graph application permission Policy.Read.All'), denied: true }]);
     const reason = result.failed[0]?.reason ?? '';
     expect(reason).toContain('403 AccessDenied');
     expect(reason).toContain('API permissions → Add a permission → Microsoft Graph → Application permissions → Policy.Read.All, then Grant admin consent');
@@ -197,6 +197,8 @@ describe('collectEntra', () => {
     expect(result.failed.map((failure) => failure.family)).toEqual(['groups', 'groupMembers']);
     expect(result.failed[0]?.reason).toMatch(/^Microsoft Graph refused GET \/v1\.0\/groups \(403 Authorization_RequestDenied: Insufficient privileges to complete the operation\.\): the app lacks the Microsoft Graph application permission GroupMember\.Read\.All \(or Directory\.Read\.All, which covers it\)/);
     expect(result.failed[1]?.reason).toMatch(/^not collected: it is read for each item of groups, which failed — Microsoft Graph refused GET \/v1\.0\/groups/);
+    // Refused for want of a permission, directly or through the family it is read for: not permitted, not broken.
+    expect(result.failed.map((failure) => failure.denied)).toEqual([true, true]);
     expect(readdirSync(outDir).sort()).toEqual(ENTRA_FAMILIES.filter((family) => !['groups', 'groupMembers'].includes(family.key)).map((family) => family.file).sort());
   });
 

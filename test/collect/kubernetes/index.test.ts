@@ -100,7 +100,7 @@ describe('collectKubernetesCluster', () => {
     fake.forbid('Node');
     const { result } = await collect(fake);
 
-    expect(result.failed).toEqual([{ family: 'kubernetesNodes', kind: 'Node', reason: expect.stringContaining('403 Forbidden listing nodes') }]);
+    expect(result.failed).toEqual([{ family: 'kubernetesNodes', kind: 'Node', reason: expect.stringContaining('403 Forbidden listing nodes'), denied: true }]);
     expect(result.failed[0]!.reason).toContain('cannot list resource "nodes"');
     expect(result.failed[0]!.reason).toContain('Microsoft.ContainerService/managedClusters/nodes/read');
     expect(result.counts.kubernetesNodes).toBeUndefined();
@@ -118,8 +118,8 @@ describe('collectKubernetesCluster', () => {
     const { result } = await collect(fake);
 
     expect(result.failed).toEqual([
-      { family: 'kubernetesPods', kind: 'Pod', reason: expect.stringContaining('grant the app Azure Kubernetes Service RBAC Reader on the cluster') },
-      { family: 'kubernetesServices', kind: 'EndpointSlice', reason: expect.stringContaining('404 Not Found listing endpointslices.discovery.k8s.io: the cluster does not serve discovery.k8s.io/v1 endpointslices') },
+      { family: 'kubernetesPods', kind: 'Pod', reason: expect.stringContaining('grant the app Azure Kubernetes Service RBAC Reader on the cluster'), denied: true },
+      { family: 'kubernetesServices', kind: 'EndpointSlice', reason: expect.stringContaining('404 Not Found listing endpointslices.discovery.k8s.io: the cluster does not serve discovery.k8s.io/v1 endpointslices'), denied: false },
     ]);
     expect(result.counts.kubernetesServices).toBe(10 - 1);
   });
@@ -142,7 +142,7 @@ describe('collectKubernetesCluster', () => {
     fake.expireContinue('Pod', MAX_RESTARTS + 1);
     const { result } = await collect(fake, { pageSize: 5 });
 
-    expect(result.failed).toEqual([{ family: 'kubernetesPods', kind: 'Pod', reason: expect.stringMatching(/^410 Gone listing pods: the continue token expired 4 times in a row/) }]);
+    expect(result.failed).toEqual([{ family: 'kubernetesPods', kind: 'Pod', reason: expect.stringMatching(/^410 Gone listing pods: the continue token expired 4 times in a row/), denied: false }]);
     expect(await readdir(outDir())).not.toContain('pods.json');
   });
 
@@ -166,7 +166,7 @@ describe('collectKubernetesCluster', () => {
     const { result } = await collect(fake);
 
     expect(result.failed).toEqual([
-      { family: 'kubernetesWorkloads', kind: 'Job', reason: expect.stringMatching(/^503 listing jobs.batch \(Internal error occurred: .*\): the API server kept refusing after retries; collect again later$/) },
+      { family: 'kubernetesWorkloads', kind: 'Job', reason: expect.stringMatching(/^503 listing jobs.batch \(Internal error occurred: .*\): the API server kept refusing after retries; collect again later$/), denied: false },
     ]);
     expect(fake.requests.filter((request) => request.path === '/apis/batch/v1/jobs')).toHaveLength(MAX_ATTEMPTS);
     expect(result.counts.kubernetesWorkloads).toBe(19 - 1);
