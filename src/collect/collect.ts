@@ -122,7 +122,7 @@ async function collectEntraInto(context: CollectContext): Promise<void> {
       credential: connection.auth.credential,
       graphEndpoint: connection.endpoints.graph,
       outDir: `${context.writer.staging}/entra`,
-      additionalPolicies: connection.policies('graph'),
+      additionalPolicies: connection.countingPolicies('graph'),
       concurrency: context.concurrency,
       ...(context.signal ? { signal: context.signal } : {}),
     });

@@ -24,8 +24,12 @@ export interface AzureConnection {
   stats: RequestStats;
   /** Options for a modular Azure SDK client (or @azure-rest/core-client) talking to ARM. */
   armClientOptions(): ArmClientOptions;
-  /** The policies to add to a pipeline talking to `service` (Graph, Kubernetes-token calls…). */
-  policies(service: string): AdditionalPolicyConfig[];
+  /**
+   * Request counting for a pipeline that retries and throttles on its own
+   * (the Microsoft Graph client): adding the SDK clients' throttling there
+   * would retry every 429 a second time, after that pipeline gave up.
+   */
+  countingPolicies(service: string): AdditionalPolicyConfig[];
 }
 
 export interface ArmClientOptions {
@@ -41,24 +45,25 @@ export async function openConnection(options: ConnectionOptions, env: NodeJS.Pro
   const auth = await createCredential(options, endpoints, env);
   const stats = new RequestStats();
   const throttle = throttlePolicy({ ...options.throttle, stats });
-  const policies = (service: string): AdditionalPolicyConfig[] => [
+  // Per retry (after signing): every request on the wire is counted, and every 429, including those the SDK's own retry waits out.
+  const countingPolicies = (service: string): AdditionalPolicyConfig[] => [{ policy: requestCountingPolicy(stats, service), position: 'perRetry' }];
+  const armPolicies: AdditionalPolicyConfig[] = [
     // Raw bodies outermost: they see only the answer that ends a call's retries.
     { policy: rawBodyPolicy, position: 'perCall' },
     // Per call, so before the SDK signs the request: a retry after a long wait goes out with a fresh token.
     { policy: throttle, position: 'perCall' },
-    // Per retry (after signing): every request on the wire is counted, and every 429, including those the SDK's own retry waits out.
-    { policy: requestCountingPolicy(stats, service), position: 'perRetry' },
+    ...countingPolicies('arm'),
   ];
   return {
     name: options.name ?? auth.tenantId ?? 'default',
     endpoints,
     auth,
     stats,
-    policies,
+    countingPolicies,
     armClientOptions: () => ({
       endpoint: endpoints.resourceManager,
       credentials: { scopes: [defaultScope(endpoints.resourceManager)] },
-      additionalPolicies: policies('arm'),
+      additionalPolicies: armPolicies,
       retryOptions: { maxRetries: 4 },
       userAgentOptions: { userAgentPrefix: 'reachgraph' },
     }),
