@@ -23,7 +23,7 @@ import { registerServe } from './commands/serve.js';
 import { registerSync } from './commands/sync.js';
 import { registerUnlock } from './commands/unlock.js';
 import { UsageError } from './errors.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {
   const program = new Command('reachgraph')

@@ -5,7 +5,7 @@
  * Microsoft Graph — and a manifest saying per scope what is complete, so
  * ingest never cleans what was not collected.
  */
-import { VERSION } from '../cli/version.js';
+import { VERSION } from '../version.js';
 import type { Manifest } from '../snapshot/manifest.js';
 import { collectArmDetails, ARM_DETAIL_SOURCE_TYPES } from './azure/arm-details.js';
 import { collectManagedClusters, MANAGED_CLUSTER_TYPE } from './azure/managed-clusters.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type CliRun, runCli } from '../helpers/cli.js';
 import type { ExposedAsset } from '../../src/analysis/exposure.js';
-import { VERSION } from '../../src/cli/version.js';
+import { VERSION } from '../../src/version.js';
 import type { ArmResource } from '../../src/snapshot/arm-resource.js';
 import { EmbeddedStore } from '../../src/store/embedded-store.js';
 import { ids, lower, nsg, publicIp, vmWithNic, vnet } from '../helpers/arm.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import type { ExposedAsset } from '../../src/analysis/exposure.js';
-import { VERSION } from '../../src/cli/version.js';
+import { VERSION } from '../../src/version.js';
 import { writeGraph } from '../../src/load/ingest.js';
 import { EmbeddedStore } from '../../src/store/embedded-store.js';
 import type { CloudBom } from '../../src/supply-chain/bom.js';

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { BOM_FORMATS, type BomFormat, buildBom } from '../../supply-chain/bom.js';
 import { toCycloneDxJson, validateCycloneDx } from '../../supply-chain/cyclonedx.js';
 import { UsageError } from '../errors.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../../version.js';
 import { readSupplyChainSource } from './images.js';
 
 interface BomOptions {

@@ -6,7 +6,7 @@ import { runSync } from '../../sync/sync.js';
 import type { GraphStore } from '../../store/graph-store.js';
 import { openStore } from '../../store/open.js';
 import { UsageError } from '../errors.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../../version.js';
 import { addSyncOptions, type SyncCliOptions, syncCollector } from './sync.js';
 
 export interface ListenOptions {
