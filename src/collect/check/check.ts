@@ -9,7 +9,7 @@ import type { AzureConnection } from '../connection/connection.js';
 import { describeDiagnosis, diagnose } from '../connection/diagnose.js';
 import { tokenClaims, viewTenant, type ScopeFilter, type TenantView } from '../tenant.js';
 import { PREREQUISITES, type Prerequisite, type RbacPrerequisite } from './prerequisites.js';
-import { assignmentsOf, covers, type EffectiveAssignment, satisfies } from './role-permissions.js';
+import { assignmentsOf, covers, type EffectiveAssignment, type RawDefinition, satisfies } from './role-permissions.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'not-applicable';
 
@@ -77,7 +77,7 @@ export async function checkConnection(connection: AzureConnection, filter: Scope
   const app = connection.auth.clientId ?? tenant.objectId ?? '<principal>';
   const context = { app, tenant: tenant.tenantId };
 
-  const definitions = new Map();
+  const definitions = new Map<string, Promise<RawDefinition>>();
   const assignments = new Map<string, EffectiveAssignment[] | Error>();
   const present = new Map<string, Set<string>>();
   const onlyWith = [...new Set(PREREQUISITES.flatMap((prerequisite) => (prerequisite.kind === 'rbac' && prerequisite.onlyWith ? [prerequisite.onlyWith] : [])))];

@@ -50,7 +50,7 @@ interface RawAssignment {
   properties?: { roleDefinitionId?: string; scope?: string; principalId?: string };
 }
 
-interface RawDefinition {
+export interface RawDefinition {
   properties?: { roleName?: string; permissions?: Array<Partial<RolePermission>> };
 }
 

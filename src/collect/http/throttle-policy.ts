@@ -14,6 +14,7 @@ import type { PipelinePolicy, PipelineResponse } from '@azure/core-rest-pipeline
 import type { AbortSignalLike } from '@azure/abort-controller';
 import { delay } from '@azure/core-util';
 import type { RequestStats } from './request-stats.js';
+import { parseRetryAfter } from './retry-after.js';
 
 export interface ThrottleOptions {
   stats: RequestStats;
@@ -31,15 +32,6 @@ export function parseResetsAfter(value: string | undefined): number | undefined 
   const match = value ? /^(\d+):(\d{1,2}):(\d{1,2}(?:\.\d+)?)$/.exec(value.trim()) : null;
   if (!match) return undefined;
   return (Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3])) * 1000;
-}
-
-/** A Retry-After value (seconds, or an HTTP date) in milliseconds. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
 }
 
 /** What the answer says to wait, in milliseconds: Retry-After (seconds or a date), retry-after-ms, x-ms-retry-after-ms, or the quota reset. */

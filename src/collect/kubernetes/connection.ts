@@ -16,7 +16,7 @@ import { createSecureContext, type TLSSocket } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { parseRetryAfter } from '../http/throttle-policy.js';
+import { parseRetryAfter } from '../http/retry-after.js';
 
 const gunzipAsync = promisify(gunzip);
 
