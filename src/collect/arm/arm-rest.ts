@@ -32,8 +32,13 @@ export class ArmRest {
     this.client = getClient(options.endpoint, connection.auth.credential, options);
   }
 
-  async get(path: string, apiVersion: string, query: Record<string, string> = {}): Promise<unknown> {
-    const response = await this.client.pathUnchecked(path).get({ queryParameters: { 'api-version': apiVersion, ...query }, skipUrlEncoding: true });
+  get(path: string, apiVersion: string, query: Record<string, string> = {}): Promise<unknown> {
+    return this.send(path, { 'api-version': apiVersion, ...query });
+  }
+
+  /** A GET whose answer must be 2xx; a `nextLink` carries its own query, so it goes without one. */
+  private async send(path: string, query?: Record<string, string>): Promise<unknown> {
+    const response = await this.client.pathUnchecked(path).get({ ...(query ? { queryParameters: query } : {}), skipUrlEncoding: true });
     if (!/^2/.test(response.status)) throw armError(Number(response.status), response.body, path);
     return response.body;
   }
@@ -50,10 +55,7 @@ export class ArmRest {
     for (;;) {
       yield* page.value ?? [];
       if (!page.nextLink) return;
-      const next = page.nextLink;
-      const response = await this.client.pathUnchecked(next).get({ skipUrlEncoding: true });
-      if (!/^2/.test(response.status)) throw armError(Number(response.status), response.body, next);
-      page = response.body as typeof page;
+      page = (await this.send(page.nextLink)) as typeof page;
     }
   }
 }
